@@ -1,0 +1,20 @@
+"""Test set-up shared by every test: headless Qt, and where the real data files are."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_SCALE_FACTOR", "1")
+
+SHARED_RAW = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "raw").resolve()
+
+
+@pytest.fixture
+def shared_raw() -> Path:
+    """The real Open Government Licence files beside the project; tests needing them skip without."""
+    if not SHARED_RAW.is_dir():
+        pytest.skip(f"the real data files are not here ({SHARED_RAW} is absent)")
+    return SHARED_RAW

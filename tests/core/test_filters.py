@@ -1,0 +1,220 @@
+"""The filter engine: same rows as a plain pandas reference, facet counts 'if you tick this', totals
+per measure, chart series, saved views."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from youthdrugs_gui.core import schema
+from youthdrugs_gui.core.dataset import Dataset
+from youthdrugs_gui.core.errors import FilterError
+from youthdrugs_gui.core.filters import Engine, FilterState
+
+FORCES = ["Essex", "Kent", "Norfolk", "West Mercia"]
+CLASSES = ["A", "B", "C", "Not known"]
+YEARS = ["2018-19", "2019-20", "2020-21", "2021-22"]
+
+
+def _frame(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({
+        "financial_year": rng.choice(YEARS, n),
+        "force": rng.choice(FORCES + [None], n),
+        "age": rng.choice([10, 11, 12, 13, 14, 15, 16, 17, None], n),
+        "drug_class": rng.choice(CLASSES, n),
+        "outcome": rng.choice(list(schema.OUTCOMES), n),
+        "Object of search": rng.choice(["Controlled drugs", "Offensive weapons", "Stolen goods"], n),
+        "count": rng.integers(1, 4, n),
+    })
+    return df
+
+
+def _reference(df: pd.DataFrame, state: FilterState) -> np.ndarray:
+    """The same filter, done the plain pandas way on the raw frame."""
+    f = df.copy()
+    for col in ("force", "age"):
+        f[col] = f[col].map(lambda v: schema.NOT_RECORDED if v is None or v != v else str(int(v)) if col == "age" else v)
+    mask = pd.Series(True, index=f.index)
+    for col, values in state.selections:
+        mask &= f[col].astype(str).isin(values)
+    if state.age_range is not None:
+        lo, hi = state.age_range
+        ages = pd.to_numeric(f["age"], errors="coerce")
+        mask &= ages.between(lo, hi)
+    if state.year_range is not None:
+        a, b = state.year_range
+        mask &= (f["financial_year"] >= a) & (f["financial_year"] <= b)
+    if state.search:
+        needle = state.search.casefold()
+        hit = pd.Series(False, index=f.index)
+        for col in ("financial_year", "force", "drug_class", "outcome", "Object of search"):
+            hit |= f[col].astype(str).str.casefold().str.contains(needle, regex=False)
+        mask &= hit
+    return np.flatnonzero(mask.to_numpy())
+
+
+@st.composite
+def states(draw):
+    s = FilterState()
+    for col, values in (("force", FORCES + [schema.NOT_RECORDED]), ("drug_class", CLASSES),
+                        ("outcome", list(schema.OUTCOMES)),
+                        ("Object of search", ["Controlled drugs", "Offensive weapons", "Stolen goods"])):
+        if draw(st.booleans()):
+            s = s.with_values(col, draw(st.sets(st.sampled_from(values))))
+    if draw(st.booleans()):
+        s = s.with_age_range((draw(st.integers(9, 18)), draw(st.integers(9, 18))))
+    if draw(st.booleans()):
+        s = s.with_year_range((draw(st.sampled_from(YEARS)), draw(st.sampled_from(YEARS))))
+    if draw(st.booleans()):
+        s = s.with_search(draw(st.sampled_from(["ess", "DRUG", "a", "2019", "zz", "12"])))
+    return s
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), state=states())
+def test_engine_keeps_the_same_rows_as_pandas(seed, state):
+    df = _frame(300, seed)
+    ds = Dataset.from_frame(df, name="random")
+    result = Engine(ds).apply(state)
+    np.testing.assert_array_equal(result.rows, _reference(df, state))
+    assert result.totals[""] == int(df["count"].to_numpy()[result.rows].sum())
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), state=states())
+def test_facet_counts_ignore_their_own_selection(seed, state):
+    df = _frame(200, seed)
+    ds = Dataset.from_frame(df, name="random")
+    eng = Engine(ds)
+    result = eng.apply(state)
+    for col in ("force", "drug_class", "outcome"):
+        expected_rows = eng.apply(state.with_values(col, None)).rows
+        codes = ds.codes(col)[expected_rows]
+        expected = np.bincount(codes, weights=ds.counts[expected_rows], minlength=len(ds.categories(col)))
+        np.testing.assert_array_equal(result.facet_counts[col], expected.astype(np.int64))
+
+
+def test_ticking_a_force_narrows_rows_and_counts():
+    df = _frame(1000, 1)
+    ds = Dataset.from_frame(df, name="t")
+    eng = Engine(ds)
+    everything = eng.apply(FilterState())
+    essex = eng.apply(FilterState().with_values("force", ["Essex"]))
+    assert 0 < essex.n_rows < everything.n_rows
+    assert set(ds.frame["force"].to_numpy()[essex.rows]) == {"Essex"}
+    # the force list still shows what each other force would give
+    idx = ds.categories("force").index("Kent")
+    assert essex.facet_counts["force"][idx] == int(df.loc[df.force == "Kent", "count"].sum())
+
+
+def test_missing_values_are_an_explicit_category_and_rows_are_never_dropped():
+    df = pd.DataFrame({"force": ["Essex", None, "", "Essex"], "age": [12, None, 13, 12]})
+    ds = Dataset.from_frame(df, name="t")
+    assert ds.n_rows == 4
+    assert ds.categories("force")[-1] == schema.NOT_RECORDED
+    assert list(ds.frame["force"]) == ["Essex", schema.NOT_RECORDED, schema.NOT_RECORDED, "Essex"]
+    r = Engine(ds).apply(FilterState().with_values("force", [schema.NOT_RECORDED]))
+    assert list(r.rows) == [1, 2]
+
+
+def test_age_range_on_banded_data_keeps_bands_inside_it():
+    df = pd.DataFrame({"age_band": ["10-17", "10-17", "18-24"], "count": [5, 7, 9]})
+    eng = Engine(Dataset.from_frame(df, name="banded"))
+    assert eng.apply(FilterState().with_age_range((10, 17))).totals == {"": 12}
+    narrow = eng.apply(FilterState().with_age_range((12, 15)))
+    assert narrow.n_rows == 0
+    assert any("No age band lies wholly inside ages 12-15" in m for m in narrow.messages)
+
+
+def test_totals_and_series_never_add_different_measures():
+    df = pd.DataFrame({
+        "measure": ["Arrest", "Arrest", "Stop and search"],
+        "financial_year": ["2020-21", "2021-22", "2020-21"],
+        "count": [10, 20, 300],
+    })
+    eng = Engine(Dataset.from_frame(df, name="mixed"))
+    r = eng.apply(FilterState(), group_by="financial_year")
+    assert r.totals == {"Arrest": 30, "Stop and search": 300}
+    assert r.series is None
+    assert any("never added" in m for m in r.messages)
+    assert r.facet_unit == "rows"
+    by_measure = eng.apply(FilterState(), group_by="financial_year", stack_by="measure").series
+    assert by_measure is not None
+    assert by_measure.values.tolist() == [[10, 300], [20, 0]]
+    one = eng.apply(FilterState().with_values("measure", ["Arrest"]), group_by="financial_year")
+    assert one.series.measure == "Arrest"
+    assert one.series.values[:, 0].tolist() == [10, 20]
+
+
+def test_chart_series_stacks_by_a_second_column():
+    df = _frame(500, 3)
+    ds = Dataset.from_frame(df, name="t")
+    s = Engine(ds).apply(FilterState(), group_by="force", stack_by="drug_class").series
+    ref = df.assign(force=df.force.fillna(schema.NOT_RECORDED)).groupby(["force", "drug_class"])["count"].sum()
+    for gi, g in enumerate(s.groups):
+        for si, c in enumerate(s.stacks):
+            assert s.values[gi, si] == ref.get((g, c), 0)
+
+
+def test_year_range_and_search_are_plain_values_not_code():
+    df = pd.DataFrame({"force": ["Essex", "__import__('os').system('x')", "@a"], "count": [1, 1, 1]})
+    eng = Engine(Dataset.from_frame(df, name="t"))
+    r = eng.apply(FilterState().with_values("force", ["__import__('os').system('x')"]))
+    assert list(r.rows) == [1]
+    assert list(eng.apply(FilterState().with_search("@a")).rows) == [2]
+
+
+def test_sort_is_stable_and_keeps_not_recorded_last():
+    df = pd.DataFrame({"force": ["Kent", None, "Essex", "Kent", "Essex"], "count": [1, 2, 3, 4, 5]})
+    ds = Dataset.from_frame(df, name="t")
+    eng = Engine(ds)
+    rows = np.arange(5)
+    assert list(eng.sort_rows(rows, "force")) == [2, 4, 0, 3, 1]
+    assert list(eng.sort_rows(rows, "force", descending=True)) == [0, 3, 2, 4, 1]
+    assert list(eng.sort_rows(rows, "count", descending=True)) == [4, 3, 2, 1, 0]
+
+
+def test_saved_view_round_trip(tmp_path):
+    s = (FilterState().with_values("force", ["Essex", "Kent"]).with_age_range((15, 12))
+         .with_year_range(("2022/23", "2018-19")).with_search(" cannabis "))
+    assert s.age_range == (12, 15)
+    assert s.year_range == ("2018-19", "2022-23")
+    path = tmp_path / "view.json"
+    s.save(path)
+    assert FilterState.load(path) == s
+    assert json.loads(path.read_text())["filters"] == {"force": ["Essex", "Kent"]}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "not a view file"),
+    ('{"filters": {"force": "Essex"}}', "lists of values"),
+    ('{"age": [10]}', "two whole numbers"),
+    ('{"financial_year": ["soon", "later"]}', "not a financial year"),
+])
+def test_bad_saved_views_say_what_is_wrong(text, message):
+    with pytest.raises(FilterError, match=message):
+        FilterState.from_json(text)
+
+
+def test_views_naming_unknown_columns_or_values_are_refused_or_restricted():
+    ds = Dataset.from_frame(_frame(50, 2), name="t")
+    eng = Engine(ds)
+    with pytest.raises(FilterError, match="no column called 'colour'"):
+        eng.check(FilterState().with_values("colour", ["red"]))
+    with pytest.raises(FilterError, match="has no value 'Narnia'"):
+        eng.check(FilterState().with_values("Police force", ["Narnia"]))
+    state, notes = eng.restrict(FilterState().with_values("force", ["Essex", "Narnia"]).with_values("colour", ["x"]))
+    assert state.selected("force") == {"Essex"}
+    assert len(notes) == 2
+
+
+def test_filter_by_original_header():
+    ds = Dataset.from_frame(_frame(50, 2), name="t")
+    state = Engine(ds).check(FilterState().with_values("object of search", ["Stolen goods"]))
+    assert state.selected("Object of search") == {"Stolen goods"}

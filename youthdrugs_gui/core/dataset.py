@@ -1,0 +1,295 @@
+"""The loaded data set: one pandas frame whose filterable columns are categoricals with an explicit
+'Not recorded' category (so codes are never -1), the integer code arrays the engine works on, the count
+column, and where the data came from."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .errors import LoadError
+from .schema import NOT_RECORDED, Role
+
+# A text column with more distinct values than this is searchable but not offered as a checklist.
+MAX_FACET_VALUES = 500
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file a data set was read from, with what the importer made of it."""
+
+    path: str
+    sha256: str
+    format: str  # e.g. "generic csv", "police.uk stop-and-search", "Home Office arrests", "sample"
+    rows: int
+    mapping: dict[str, str] = field(default_factory=dict)  # original header -> canonical column
+    notes: tuple[str, ...] = ()  # what the importer did that the user should know
+
+    @staticmethod
+    def sha256_of(path: str | Path) -> str:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+
+def _ordered_categories(values: pd.Series, col: str) -> list[str]:
+    spec = schema.CANONICAL.get(col)
+    preferred = spec.categories if spec else ()
+    present = values.dropna().unique().tolist()
+    if spec is not None and spec.role is Role.YEAR:
+        return sorted(present) + ([NOT_RECORDED] if NOT_RECORDED not in present else [])
+    if spec is not None and spec.role is Role.AGE:
+        nums = sorted({v for v in present if v != NOT_RECORDED}, key=_age_key)
+        return nums + [NOT_RECORDED]
+    cats = schema.sort_values([str(v) for v in present], preferred)
+    if NOT_RECORDED not in cats:
+        cats.append(NOT_RECORDED)
+    return cats
+
+
+def _age_key(s: str) -> tuple:
+    """Ages in numeric order; anything that is not a number after them, so odd input cannot crash."""
+    try:
+        return (0, float(s), s)
+    except (TypeError, ValueError):
+        return (1, 0.0, str(s))
+
+
+def _cell_text(v: object) -> str | None:
+    """One distinct value as category text: stripped, whole floats as '12', None for blank/missing."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v.strip() or None
+    if isinstance(v, (float, np.floating)):
+        if v != v:
+            return None
+        return str(int(v)) if float(v).is_integer() else str(v)
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(v).strip() or None
+
+
+def _as_category(s: pd.Series, col: str) -> pd.Series:
+    """Categorical of strings with 'Not recorded' for missing or blank, categories in a useful order.
+
+    Works on the distinct values only and remaps the integer codes with numpy, so an already
+    categorical column (or a million-row one) costs milliseconds; categories no row uses are dropped."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()
+        uniques = list(s.cat.categories)
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        uniques = list(uniq)
+    codes = np.asarray(codes, dtype=np.int64)
+    if uniques:
+        used = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
+    else:
+        used = np.zeros(0, dtype=bool)
+    texts = [_cell_text(v) if u else None for v, u in zip(uniques, used)]
+    cats = _ordered_categories(pd.Series([t for t in texts if t is not None], dtype=object), col)
+    pos = {c: i for i, c in enumerate(cats)}
+    nr = pos[NOT_RECORDED]
+    lut = np.array([nr if t is None else pos[t] for t in texts] + [nr], dtype=np.int64)
+    out = pd.Categorical.from_codes(lut[codes], categories=cats)  # code -1 picks the last entry: nr
+    return pd.Series(out, index=s.index, name=s.name)
+
+
+@dataclass
+class Dataset:
+    """An immutable-by-convention loaded data set. Build it with `Dataset.from_frame`."""
+
+    frame: pd.DataFrame
+    name: str
+    sources: tuple[SourceFile, ...] = ()
+    synthetic: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # column -> header shown to the user
+    roles: dict[str, Role] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    # ---- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        *,
+        name: str,
+        sources: tuple[SourceFile, ...] = (),
+        synthetic: bool = False,
+        labels: dict[str, str] | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> "Dataset":
+        """Type the columns of a frame whose canonical columns are already named and normalised.
+
+        Canonical columns get their roles; any other column is kept under its own name: as a facet if
+        it has at most MAX_FACET_VALUES distinct values, else as searchable text (or as a plain number).
+        Rows are never dropped or de-duplicated."""
+        if len(df.columns) == 0:
+            raise LoadError(f"{name}: no columns were found.")
+        if df.columns.duplicated().any():
+            dupes = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+            raise LoadError(f"{name}: more than one column is called {', '.join(dupes)}; rename one and try again.")
+        df = df.reset_index(drop=True)
+        out: dict[str, pd.Series] = {}
+        roles: dict[str, Role] = {}
+        for col in df.columns:
+            s = df[col]
+            spec = schema.CANONICAL.get(col)
+            if spec is not None:
+                role = spec.role
+                if role is Role.COUNT:
+                    num = pd.to_numeric(s, errors="coerce")
+                    if num.isna().any():
+                        bad = s[num.isna()].iloc[0]
+                        raise LoadError(f"{name}: the count column holds {bad!r}, which is not a number.")
+                    if (num < 0).any():
+                        raise LoadError(f"{name}: the count column holds a negative number ({num.min():g}).")
+                    if not np.all(np.mod(num.to_numpy(dtype=float), 1) == 0):
+                        raise LoadError(f"{name}: the count column holds fractions; counts must be whole numbers.")
+                    out[col] = num.astype(np.int64)
+                elif role is Role.DATE:
+                    out[col] = pd.to_datetime(s, errors="coerce", utc=False)
+                else:
+                    out[col] = _as_category(s, col)
+                roles[col] = role
+                continue
+            if pd.api.types.is_bool_dtype(s.dtype):
+                out[col] = _as_category(s.map({True: "True", False: "False"}), col)
+                roles[col] = Role.CATEGORY
+                continue
+            nunique = s.nunique(dropna=True)
+            if pd.api.types.is_numeric_dtype(s.dtype) and nunique > MAX_FACET_VALUES:
+                out[col] = s
+                roles[col] = Role.NUMBER
+                continue
+            out[col] = _as_category(s, col)
+            roles[col] = Role.CATEGORY if nunique <= MAX_FACET_VALUES else Role.TEXT
+        if schema.COUNT not in out:
+            out[schema.COUNT] = pd.Series(np.ones(len(df), dtype=np.int64))
+            roles[schema.COUNT] = Role.COUNT
+        frame = pd.DataFrame(out)
+        lab = {c: (schema.CANONICAL[c].label if c in schema.CANONICAL else str(c)) for c in frame.columns}
+        if labels:
+            lab.update({k: v for k, v in labels.items() if k in lab})
+        return cls(frame=frame, name=name, sources=sources, synthetic=synthetic, labels=lab, roles=roles,
+                   notes=notes)
+
+    # ---- what the engine and views read -------------------------------------------------------
+    @property
+    def n_rows(self) -> int:
+        return len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        """Columns in display order: canonical ones first, in schema order, then the file's others."""
+        canon = [c for c in schema.CANONICAL_ORDER if c in self.frame.columns and c != schema.COUNT]
+        other = [c for c in self.frame.columns if c not in schema.CANONICAL]
+        tail = [schema.COUNT] if schema.COUNT in self.frame.columns else []
+        return canon + other + tail
+
+    @property
+    def facet_columns(self) -> list[str]:
+        """Columns offered as filters (checklist, range or band list)."""
+        return [c for c in self.columns
+                if self.roles.get(c) in (Role.CATEGORY, Role.YEAR, Role.AGE, Role.AGE_BAND)]
+
+    @property
+    def categorical_columns(self) -> list[str]:
+        return [c for c in self.columns if isinstance(self.frame[c].dtype, pd.CategoricalDtype)]
+
+    @property
+    def text_columns(self) -> list[str]:
+        """Columns the free-text search looks in: every categorical column of words."""
+        return [c for c in self.categorical_columns
+                if self.roles.get(c) in (Role.CATEGORY, Role.TEXT, Role.AGE_BAND, Role.YEAR)]
+
+    def label(self, col: str) -> str:
+        return self.labels.get(col, col)
+
+    def role(self, col: str) -> Role | None:
+        return self.roles.get(col)
+
+    def has(self, col: str) -> bool:
+        return col in self.frame.columns
+
+    def categories(self, col: str) -> list[str]:
+        return list(self.frame[col].cat.categories)
+
+    @cached_property
+    def _codes(self) -> dict[str, np.ndarray]:
+        return {c: self.frame[c].cat.codes.to_numpy() for c in self.categorical_columns}
+
+    def codes(self, col: str) -> np.ndarray:
+        """Integer category codes of a categorical column (int8/int16; never -1)."""
+        return self._codes[col]
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        return self.frame[schema.COUNT].to_numpy(dtype=np.int64)
+
+    @property
+    def measures(self) -> list[str]:
+        """Measures present in the data ([] when the data names none: one unnamed measure)."""
+        if schema.MEASURE not in self.frame.columns:
+            return []
+        s = self.frame[schema.MEASURE]
+        present = set(s.unique())
+        return [m for m in s.cat.categories if m in present]
+
+    def resolve_column(self, name: str) -> str:
+        """A column from its canonical name, its shown label or a file's original header."""
+        if name in self.frame.columns:
+            return name
+        key = schema.normalise_header(name)
+        for col in self.frame.columns:
+            if schema.normalise_header(col) == key or schema.normalise_header(self.label(col)) == key:
+                return col
+        for src in self.sources:
+            for header, col in src.mapping.items():
+                if schema.normalise_header(header) == key and col in self.frame.columns:
+                    return col
+        from .errors import FilterError
+
+        raise FilterError(
+            f"There is no column called {name!r} in {self.name}. "
+            f"Columns: {', '.join(self.label(c) for c in self.columns)}."
+        )
+
+    def describe(self) -> str:
+        """One line: name, rows, total per measure."""
+        tot = self.frame[schema.COUNT].sum()
+        return f"{self.name}: {self.n_rows:,} rows, total count {tot:,}"
+
+
+def concat(datasets: list[Dataset], name: str | None = None) -> Dataset:
+    """Append several loaded data sets (several files) into one; columns are unioned."""
+    if len(datasets) == 1:
+        return datasets[0]
+    frames = []
+    for ds in datasets:
+        f = ds.frame.copy()
+        for c in ds.categorical_columns:
+            f[c] = f[c].astype(object)
+        frames.append(f)
+    df = pd.concat(frames, ignore_index=True, sort=False)
+    labels: dict[str, str] = {}
+    for ds in datasets:
+        labels.update(ds.labels)
+    return Dataset.from_frame(
+        df,
+        name=name or " + ".join(ds.name for ds in datasets),
+        sources=tuple(s for ds in datasets for s in ds.sources),
+        synthetic=any(ds.synthetic for ds in datasets),
+        labels=labels,
+        notes=tuple(n for ds in datasets for n in ds.notes),
+    )

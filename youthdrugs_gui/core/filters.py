@@ -1,0 +1,527 @@
+"""FilterState (what the user has chosen, an immutable value) and the engine that turns it into row
+indices, facet counts, totals per measure and chart series.
+
+The engine works on integer category codes: for each constrained column a boolean lookup table indexed
+by code (`allowed[codes]`), `np.flatnonzero` for the rows and `np.bincount` for counts. Nothing here
+evaluates text: filter values are data, compared for equality.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from . import schema
+from .dataset import Dataset
+from .errors import FilterError
+from .schema import NOT_RECORDED, Role
+
+VIEW_FORMAT = "youthdrugs_gui view"
+VIEW_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the user has selected. Absent column = every value; an empty selection = no rows.
+
+    `selections` maps column -> the values kept; `age_range` is inclusive exact ages (applied to
+    banded data it keeps bands that lie wholly inside it); `year_range` is an inclusive pair of
+    financial-year labels; `search` looks for text (case-insensitive) in every text column."""
+
+    selections: tuple[tuple[str, frozenset[str]], ...] = ()
+    age_range: tuple[int, int] | None = None
+    year_range: tuple[str, str] | None = None
+    search: str = ""
+
+    # ---- reading ---------------------------------------------------------------------------
+    def selected(self, column: str) -> frozenset[str] | None:
+        """The values kept for a column, or None when the column is not filtered."""
+        for col, values in self.selections:
+            if col == column:
+                return values
+        return None
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c, _ in self.selections]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.selections and self.age_range is None and self.year_range is None and not self.search
+
+    # ---- deriving new states (the only way to 'change' one) -------------------------------------
+    def with_values(self, column: str, values: Iterable[str] | None) -> "FilterState":
+        """Keep only these values of a column (None removes the column's filter)."""
+        rest = tuple((c, v) for c, v in self.selections if c != column)
+        if values is None:
+            return replace(self, selections=rest)
+        return replace(self, selections=tuple(sorted(rest + ((column, frozenset(values)),))))
+
+    def toggled(self, column: str, value: str, all_values: Iterable[str]) -> "FilterState":
+        """Tick or untick one value; ticking the last unticked one removes the column's filter."""
+        all_set = frozenset(all_values)
+        current = self.selected(column)
+        current = all_set if current is None else current
+        new = current - {value} if value in current else current | {value}
+        return self.with_values(column, None if new >= all_set else new)
+
+    def with_age_range(self, lo_hi: tuple[int, int] | None) -> "FilterState":
+        if lo_hi is not None:
+            lo, hi = int(lo_hi[0]), int(lo_hi[1])
+            if lo > hi:
+                lo, hi = hi, lo
+            lo_hi = (lo, hi)
+        return replace(self, age_range=lo_hi)
+
+    def with_year_range(self, lo_hi: tuple[str, str] | None) -> "FilterState":
+        if lo_hi is not None:
+            a, b = (_year_or_error(v) for v in lo_hi)
+            lo_hi = (a, b) if a <= b else (b, a)
+        return replace(self, year_range=lo_hi)
+
+    def with_search(self, text: str) -> "FilterState":
+        return replace(self, search=text.strip())
+
+    def without(self, column: str) -> "FilterState":
+        if column in (schema.AGE, schema.AGE_BAND) and self.age_range is not None and column == schema.AGE:
+            return replace(self, age_range=None)
+        if column == schema.FINANCIAL_YEAR and self.year_range is not None:
+            return replace(self, year_range=None).with_values(column, None)
+        return self.with_values(column, None)
+
+    # ---- saved views ---------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        d: dict = {"format": VIEW_FORMAT, "version": VIEW_VERSION,
+                   "filters": {c: sorted(v) for c, v in self.selections}}
+        if self.age_range is not None:
+            d["age"] = list(self.age_range)
+        if self.year_range is not None:
+            d["financial_year"] = list(self.year_range)
+        if self.search:
+            d["search"] = self.search
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> "FilterState":
+        if not isinstance(d, Mapping):
+            raise FilterError("This saved view is not a view file (expected a JSON object).")
+        filters = d.get("filters", {})
+        if not isinstance(filters, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(x, (str, int)) for x in v)
+            for k, v in filters.items()
+        ):
+            raise FilterError('The saved view\'s "filters" must map column names to lists of values.')
+        state = cls(selections=tuple(sorted((k, frozenset(str(x) for x in v)) for k, v in filters.items())))
+        age = d.get("age")
+        if age is not None:
+            if not (isinstance(age, list) and len(age) == 2 and all(isinstance(a, int) for a in age)):
+                raise FilterError('The saved view\'s "age" must be two whole numbers, e.g. [10, 15].')
+            state = state.with_age_range((age[0], age[1]))
+        years = d.get("financial_year")
+        if years is not None:
+            if not (isinstance(years, list) and len(years) == 2):
+                raise FilterError('The saved view\'s "financial_year" must be two years, e.g. ["2018-19", "2022-23"].')
+            state = state.with_year_range((str(years[0]), str(years[1])))
+        search = d.get("search", "")
+        if not isinstance(search, str):
+            raise FilterError('The saved view\'s "search" must be text.')
+        return state.with_search(search)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "FilterState":
+        try:
+            d = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
+            raise FilterError(f"This saved view is not valid JSON ({exc}).") from None
+        return cls.from_dict(d)
+
+    def save(self, path: str | Path) -> None:
+        from .export import write_text_atomic
+
+        write_text_atomic(Path(path), self.to_json() + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> "FilterState":
+        p = Path(path)
+        if not p.exists():
+            raise FilterError(f"The view file {p} does not exist.")
+        if p.is_dir():
+            raise FilterError(f"{p} is a folder, not a view file.")
+        try:
+            text = p.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FilterError(f"Could not read the view file {p}: {exc}.") from None
+        return cls.from_json(text)
+
+    # ---- words -------------------------------------------------------------------------------
+    def describe(self, ds: Dataset | None = None) -> str:
+        """The active filters in words, e.g. 'Police force: Essex; Age 10-15; 2018-19 to 2022-23'."""
+        parts = []
+        label = ds.label if ds is not None else (lambda c: schema.CANONICAL[c].label if c in schema.CANONICAL else c)
+        for col, values in self.selections:
+            vals = sorted(values)
+            if not vals:
+                parts.append(f"{label(col)}: none")
+            elif len(vals) <= 3:
+                parts.append(f"{label(col)}: {', '.join(vals)}")
+            else:
+                parts.append(f"{label(col)}: {len(vals)} values")
+        if self.age_range is not None:
+            lo, hi = self.age_range
+            parts.append(f"Age {lo}" if lo == hi else f"Age {lo}-{hi}")
+        if self.year_range is not None:
+            a, b = self.year_range
+            parts.append(a if a == b else f"{a} to {b}")
+        if self.search:
+            parts.append(f'Search "{self.search}"')
+        return "; ".join(parts) if parts else "No filters"
+
+
+def _year_or_error(value: str) -> str:
+    fy = schema.normalise_financial_year(value, bare_year_is_end=False)
+    if fy is None:
+        raise FilterError(f"{value!r} is not a financial year; write it like 2018-19.")
+    return fy
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """Sum of `count` grouped by one column, optionally stacked by a second.
+
+    values has shape (len(groups), len(stacks)); with no stack, stacks == ('',)."""
+
+    group_by: str
+    stack_by: str | None
+    groups: tuple[str, ...]
+    stacks: tuple[str, ...]
+    values: np.ndarray
+    measure: str | None = None  # the one measure the values count, when the data names one
+
+    @property
+    def totals(self) -> np.ndarray:
+        return self.values.sum(axis=1)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the views need after a filter change."""
+
+    state: FilterState
+    rows: np.ndarray  # ascending row indices
+    n_total: int  # rows in the data set
+    facet_counts: dict[str, np.ndarray]  # column -> count per category "if you tick this"
+    facet_unit: str  # "count" (sum of count, one measure) or "rows" (several measures: never summed)
+    totals: dict[str, int]  # measure -> sum of count ('' when the data names no measure)
+    series: ChartSeries | None
+    messages: tuple[str, ...] = field(default=())
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    def totals_text(self) -> str:
+        if not self.totals:
+            return "total count 0"
+        if list(self.totals) == [""]:
+            return f"total count {self.totals['']:,}"
+        return "; ".join(f"{m}: {v:,}" for m, v in self.totals.items())
+
+
+class Engine:
+    """Applies FilterStates to one Dataset. Build once per data set (it precomputes lookups)."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self.ds = ds
+        self.n = ds.n_rows
+        self._counts = ds.counts
+        self._unit_counts = bool(self.n == 0 or (self._counts.min() == 1 and self._counts.max() == 1))
+        self._facets = [c for c in ds.facet_columns if c in ds.categorical_columns]
+        self._base_counts: dict[str, np.ndarray] | None = None
+        self._cats = {c: ds.categories(c) for c in ds.categorical_columns}
+        self._age_col = schema.AGE if ds.role(schema.AGE) is Role.AGE else None
+        self._band_col = schema.AGE_BAND if ds.has(schema.AGE_BAND) else None
+        self._year_col = schema.FINANCIAL_YEAR if ds.has(schema.FINANCIAL_YEAR) else None
+        self._text_cols = ds.text_columns
+        self._folded = {c: [str(v).casefold() for v in self._cats[c]] for c in self._text_cols}
+        self._measure_col = schema.MEASURE if ds.has(schema.MEASURE) else None
+
+    # ---- checking states against the data -------------------------------------------------------
+    def check(self, state: FilterState) -> FilterState:
+        """The state with column names resolved (labels and original headers accepted); FilterError if a
+        column or value does not exist in this data set."""
+        sel = []
+        for col, values in state.selections:
+            real = self.ds.resolve_column(col)
+            if real not in self._cats:
+                raise FilterError(f"{self.ds.label(real)} cannot be filtered by value.")
+            known = set(self._cats[real])
+            unknown = sorted(v for v in values if v not in known)
+            if unknown:
+                sample = ", ".join(self._cats[real][:12])
+                more = " ..." if len(self._cats[real]) > 12 else ""
+                raise FilterError(
+                    f"{self.ds.label(real)} has no value {', '.join(repr(u) for u in unknown)}. "
+                    f"Values are: {sample}{more}"
+                )
+            sel.append((real, values))
+        if state.age_range is not None and self._age_col is None and self._band_col is None:
+            raise FilterError(f"{self.ds.name} has no age column to filter by age.")
+        if state.year_range is not None and self._year_col is None:
+            raise FilterError(f"{self.ds.name} has no financial year column to filter by year.")
+        return replace(state, selections=tuple(sorted(sel)))
+
+    def restrict(self, state: FilterState) -> tuple[FilterState, list[str]]:
+        """The part of a state that fits this data set, and a note per thing dropped (for saved views
+        opened on other data: the user is told, nothing fails)."""
+        notes: list[str] = []
+        sel = []
+        for col, values in state.selections:
+            try:
+                real = self.ds.resolve_column(col)
+            except FilterError:
+                notes.append(f"the data has no column {col!r}; its filter was left out")
+                continue
+            if real not in self._cats:
+                notes.append(f"{col!r} cannot be filtered by value; its filter was left out")
+                continue
+            known = set(self._cats[real])
+            keep = frozenset(v for v in values if v in known)
+            dropped = sorted(values - keep)
+            if dropped:
+                notes.append(f"{self.ds.label(real)} has no {', '.join(repr(d) for d in dropped)}")
+            sel.append((real, keep))
+        new = replace(state, selections=tuple(sorted(sel)))
+        if new.age_range is not None and self._age_col is None and self._band_col is None:
+            notes.append("the data has no age column; the age range was left out")
+            new = replace(new, age_range=None)
+        if new.year_range is not None and self._year_col is None:
+            notes.append("the data has no financial year column; the year range was left out")
+            new = replace(new, year_range=None)
+        return new, notes
+
+    # ---- lookup tables --------------------------------------------------------------------------
+    def _luts(self, state: FilterState) -> tuple[dict[str, np.ndarray], list[str]]:
+        """Boolean lookup table per constrained column, and messages for the user."""
+        luts: dict[str, np.ndarray] = {}
+        messages: list[str] = []
+        for col, values in state.selections:
+            if col not in self._cats:
+                continue
+            cats = self._cats[col]
+            luts[col] = np.fromiter((c in values for c in cats), dtype=bool, count=len(cats))
+        if state.age_range is not None:
+            lo, hi = state.age_range
+            if self._age_col is not None:
+                lut = np.array([_age_in(c, lo, hi) for c in self._cats[self._age_col]], dtype=bool)
+                luts[self._age_col] = luts.get(self._age_col, np.ones_like(lut)) & lut
+            elif self._band_col is not None:
+                bands = self._cats[self._band_col]
+                inside = [schema.band_bounds(b) is not None and lo <= schema.band_bounds(b)[0]
+                          and schema.band_bounds(b)[1] <= hi for b in bands]
+                lut = np.array(inside, dtype=bool)
+                luts[self._band_col] = luts.get(self._band_col, np.ones_like(lut)) & lut
+                if not lut.any():
+                    shown = ", ".join(b for b in bands if b != NOT_RECORDED)
+                    messages.append(
+                        f"No age band lies wholly inside ages {lo}-{hi}; this data has only the bands {shown}."
+                    )
+        if state.year_range is not None and self._year_col is not None:
+            a, b = state.year_range
+            lut = np.array([c != NOT_RECORDED and a <= c <= b for c in self._cats[self._year_col]], dtype=bool)
+            luts[self._year_col] = luts.get(self._year_col, np.ones_like(lut)) & lut
+        return luts, messages
+
+    def _search_mask(self, text: str) -> np.ndarray | None:
+        needle = text.casefold().strip()
+        if not needle:
+            return None
+        mask = np.zeros(self.n, dtype=bool)
+        for col in self._text_cols:
+            lut = np.fromiter((needle in v for v in self._folded[col]), dtype=bool, count=len(self._folded[col]))
+            if lut.any():
+                mask |= _mask(lut, self.ds.codes(col))
+        return mask
+
+    # ---- the work ----------------------------------------------------------------------------
+    def apply(self, state: FilterState, group_by: str | None = None, stack_by: str | None = None) -> Result:
+        luts, messages = self._luts(state)
+        masks = [(col, _mask(lut, self.ds.codes(col))) for col, lut in luts.items()]
+        search = self._search_mask(state.search)
+        if search is not None:
+            masks.append(("", search))
+        k = len(masks)
+        # prefix[i] = AND of masks[:i]; suffix[i] = AND of masks[i:]; so "all but i" costs one AND.
+        prefix: list[np.ndarray | None] = [None] * (k + 1)
+        for i, (_, m) in enumerate(masks):
+            prefix[i + 1] = m if prefix[i] is None else prefix[i] & m
+        suffix: list[np.ndarray | None] = [None] * (k + 1)
+        for i in range(k - 1, -1, -1):
+            m = masks[i][1]
+            suffix[i] = m if suffix[i + 1] is None else suffix[i + 1] & m
+        full = prefix[k]
+        rows = np.arange(self.n, dtype=np.int64) if full is None else np.flatnonzero(full)
+
+        multi_measure = self._measure_col is not None and len(self.ds.measures) > 1
+        weights = None if (self._unit_counts or multi_measure) else self._counts
+        own = {col: i for i, (col, _) in enumerate(masks) if col}
+        if full is None:
+            facet_counts = self._unfiltered_counts(weights)
+        else:
+            facet_counts = {}
+            w_rows = None if weights is None else weights[rows]
+            for col in self._facets:
+                codes = self.ds.codes(col)
+                ncat = len(self._cats[col])
+                if col not in own:
+                    facet_counts[col] = _bincount(codes[rows], w_rows, ncat)
+                    continue
+                i = own[col]
+                a, b = prefix[i], suffix[i + 1]
+                m = a if b is None else (b if a is None else a & b)
+                if m is None:  # this column's own filter is the only one: counts of the whole data
+                    facet_counts[col] = self._unfiltered_counts(weights)[col]
+                else:
+                    idx = np.flatnonzero(m)
+                    facet_counts[col] = _bincount(codes[idx], None if weights is None else weights[idx], ncat)
+
+        totals = self._totals(rows)
+        series = None
+        if group_by is not None:
+            series, msg = self.series(rows, group_by, stack_by)
+            if msg:
+                messages.append(msg)
+        return Result(
+            state=state, rows=rows, n_total=self.n, facet_counts=facet_counts,
+            facet_unit="rows" if multi_measure else "count", totals=totals, series=series,
+            messages=tuple(messages),
+        )
+
+    def _unfiltered_counts(self, weights: np.ndarray | None) -> dict[str, np.ndarray]:
+        """Facet counts of the whole data set: the same for every state, so computed once."""
+        if self._base_counts is None:
+            self._base_counts = {c: _bincount(self.ds.codes(c), weights, len(self._cats[c])) for c in self._facets}
+        return self._base_counts
+
+    def _take(self, arr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """arr[rows], without the copy when rows is every row."""
+        return arr if len(rows) == self.n else arr[rows]
+
+    def _sum_by(self, codes: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+        """Sum of count per code over the rows (codes already restricted to rows)."""
+        if self._unit_counts:
+            return np.bincount(codes, minlength=n).astype(np.int64)
+        w = self._take(self._counts, rows)
+        return np.rint(np.bincount(codes, weights=w, minlength=n)).astype(np.int64)
+
+    def _totals(self, rows: np.ndarray) -> dict[str, int]:
+        if self._measure_col is None:
+            return {"": int(len(rows)) if self._unit_counts else int(self._counts[rows].sum())}
+        cats = self._cats[self._measure_col]
+        codes = self._take(self.ds.codes(self._measure_col), rows)
+        sums = self._sum_by(codes, rows, len(cats))
+        present = sums > 0 if self._unit_counts else np.bincount(codes, minlength=len(cats)) > 0
+        return {cats[i]: int(sums[i]) for i in range(len(cats)) if present[i]}
+
+    def series(self, rows: np.ndarray, group_by: str, stack_by: str | None = None) -> tuple[ChartSeries | None, str]:
+        """Sum of count by group (and stack). Refuses, with a message, to add different measures."""
+        ds = self.ds
+        group_by = ds.resolve_column(group_by)
+        if group_by not in self._cats:
+            return None, f"{ds.label(group_by)} cannot be charted."
+        if stack_by is not None:
+            stack_by = ds.resolve_column(stack_by)
+            if stack_by not in self._cats or stack_by == group_by:
+                stack_by = None
+        measure = None
+        if self._measure_col is not None:
+            mcodes = self._take(self.ds.codes(self._measure_col), rows)
+            present = np.flatnonzero(np.bincount(mcodes, minlength=len(self._cats[self._measure_col])))
+            if len(present) > 1 and schema.MEASURE not in (group_by, stack_by):
+                names = ", ".join(self._cats[self._measure_col][i] for i in present)
+                return None, (f"The selected rows count different things ({names}), which are never added "
+                              f"together. Choose one measure to chart them.")
+            if len(present) == 1:
+                measure = self._cats[self._measure_col][present[0]]
+        gcats = self._cats[group_by]
+        g = self._take(self.ds.codes(group_by), rows)
+        if stack_by is None:
+            vals = self._sum_by(g, rows, len(gcats)).reshape(-1, 1)
+            stacks: tuple[str, ...] = ("",)
+        else:
+            scats = self._cats[stack_by]
+            s = self._take(self.ds.codes(stack_by), rows)
+            combined = g.astype(np.int32) * len(scats) + s
+            vals = self._sum_by(combined, rows, len(gcats) * len(scats))
+            vals = vals.reshape(len(gcats), len(scats))
+            keep_s = vals.sum(axis=0) > 0
+            stacks = tuple(x for x, k in zip(scats, keep_s) if k)
+            vals = vals[:, keep_s] if keep_s.any() else vals[:, :0]
+        # Keep every known category of the group (zeros included) except an empty 'Not recorded'.
+        keep_g = np.array([not (name == NOT_RECORDED and vals[i].sum() == 0) for i, name in enumerate(gcats)])
+        groups = tuple(x for x, k in zip(gcats, keep_g) if k)
+        return ChartSeries(group_by, stack_by, groups, stacks, vals[keep_g], measure), ""
+
+    # ---- sorting ------------------------------------------------------------------------------
+    def sort_rows(self, rows: np.ndarray, column: str, descending: bool = False) -> np.ndarray:
+        """Rows reordered by a column (category order for categoricals, value for numbers); stable."""
+        ds = self.ds
+        if column in self._cats:
+            key = ds.codes(column)[rows]
+            nr = self._cats[column].index(NOT_RECORDED) if NOT_RECORDED in self._cats[column] else -1
+        else:
+            key = ds.frame[column].to_numpy()[rows]
+            nr = -1
+        if descending:
+            if key.dtype.kind in "iub":
+                key = -key.astype(np.int64)
+                if nr >= 0:  # 'Not recorded' stays last either way
+                    key = np.where(key == -nr, np.iinfo(np.int64).max, key)
+            elif key.dtype.kind == "f":
+                key = -key
+            else:
+                order = np.argsort(key, kind="stable")[::-1]
+                return rows[order]
+        order = np.argsort(key, kind="stable")
+        return rows[order]
+
+
+def _mask(lut: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """lut[codes], but with a few equality tests when few codes are (or are not) allowed: a
+    comparison over int8 codes is ~30x cheaper than a gather."""
+    on = np.flatnonzero(lut)
+    if len(on) == 0:
+        return np.zeros(len(codes), dtype=bool)
+    if len(on) == len(lut):
+        return np.ones(len(codes), dtype=bool)
+    if len(on) <= 6:
+        m = codes == on[0]
+        for c in on[1:]:
+            m |= codes == c
+        return m
+    off = np.flatnonzero(~lut)
+    if len(off) <= 6:
+        m = codes != off[0]
+        for c in off[1:]:
+            m &= codes != c
+        return m
+    return np.take(lut, codes)
+
+
+def _bincount(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
+    if weights is None:
+        return np.bincount(codes, minlength=n)
+    return np.rint(np.bincount(codes, weights=weights, minlength=n)).astype(np.int64)
+
+
+def _age_in(category: str, lo: int, hi: int) -> bool:
+    try:
+        v = float(category)
+    except ValueError:
+        return False
+    return lo <= v <= hi
