@@ -39,19 +39,17 @@ class SourceFile:
         return h.hexdigest()
 
 
-def _ordered_categories(values: pd.Series, col: str) -> list[str]:
+def _ordered_categories(values: pd.Series, col: str, missing: bool) -> list[str]:
+    """Categories in a useful order, 'Not recorded' last and only when some value is missing."""
     spec = schema.CANONICAL.get(col)
     preferred = spec.categories if spec else ()
-    present = values.dropna().unique().tolist()
+    present = [v for v in values.dropna().unique().tolist() if v != NOT_RECORDED]
+    tail = [NOT_RECORDED] if missing or NOT_RECORDED in set(values.dropna()) else []
     if spec is not None and spec.role is Role.YEAR:
-        return sorted(present) + ([NOT_RECORDED] if NOT_RECORDED not in present else [])
+        return sorted(present) + tail
     if spec is not None and spec.role is Role.AGE:
-        nums = sorted({v for v in present if v != NOT_RECORDED}, key=_age_key)
-        return nums + [NOT_RECORDED]
-    cats = schema.sort_values([str(v) for v in present], preferred)
-    if NOT_RECORDED not in cats:
-        cats.append(NOT_RECORDED)
-    return cats
+        return sorted(set(present), key=_age_key) + tail
+    return schema.sort_values([str(v) for v in present], preferred) + tail
 
 
 def _age_key(s: str) -> tuple:
@@ -97,9 +95,10 @@ def _as_category(s: pd.Series, col: str) -> pd.Series:
     else:
         used = np.zeros(0, dtype=bool)
     texts = [_cell_text(v) if u else None for v, u in zip(uniques, used)]
-    cats = _ordered_categories(pd.Series([t for t in texts if t is not None], dtype=object), col)
+    missing = bool((codes < 0).any()) or any(t is None for t, u in zip(texts, used) if u)
+    cats = _ordered_categories(pd.Series([t for t in texts if t is not None], dtype=object), col, missing)
     pos = {c: i for i, c in enumerate(cats)}
-    nr = pos[NOT_RECORDED]
+    nr = pos.get(NOT_RECORDED, -1)
     lut = np.array([nr if t is None else pos[t] for t in texts] + [nr], dtype=np.int64)
     out = pd.Categorical.from_codes(lut[codes], categories=cats)  # code -1 picks the last entry: nr
     return pd.Series(out, index=s.index, name=s.name)
@@ -230,7 +229,8 @@ class Dataset:
         return {c: self.frame[c].cat.codes.to_numpy() for c in self.categorical_columns}
 
     def codes(self, col: str) -> np.ndarray:
-        """Integer category codes of a categorical column (int8/int16; never -1)."""
+        """Integer category codes of a categorical column (int8/int16; never -1: missing values are the
+        explicit 'Not recorded' category, which exists only where some value is missing)."""
         return self._codes[col]
 
     @cached_property
@@ -266,9 +266,14 @@ class Dataset:
         )
 
     def describe(self) -> str:
-        """One line: name, rows, total per measure."""
-        tot = self.frame[schema.COUNT].sum()
-        return f"{self.name}: {self.n_rows:,} rows, total count {tot:,}"
+        """One line: name, rows, and the total count per measure (measures are never added)."""
+        c = self.frame[schema.COUNT]
+        if schema.MEASURE in self.frame.columns and len(self.measures) > 1:
+            sums = c.groupby(self.frame[schema.MEASURE], observed=True).sum()
+            totals = "; ".join(f"{m}: {int(v):,}" for m, v in sums.items())
+        else:
+            totals = f"total count {int(c.sum()):,}"
+        return f"{self.name}: {self.n_rows:,} rows, {totals}"
 
 
 def concat(datasets: list[Dataset], name: str | None = None) -> Dataset:

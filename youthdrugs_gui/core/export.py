@@ -1,0 +1,947 @@
+"""Writing what the user sees to CSV or XLSX: safe cells, atomic files, a provenance record.
+
+* **Safe cells.** Spreadsheet programs run text that starts with ``= + - @``, a tab or a carriage return
+  as a formula (CSV injection). Every piece of text written (cells, headers, table labels) goes through
+  `neutralise`, which puts a ``'`` in front of such text. Numbers in numeric columns are written as
+  numbers. Category labels are neutralised once per label, not once per cell, so a million-row export
+  stays fast.
+* **CSV** is RFC 4180: fields are quoted only when they contain a comma, a double quote, CR or LF;
+  embedded quotes are doubled; lines end with CRLF; UTF-8 with a byte-order mark by default (so Excel
+  reads accents correctly). The file holds the header and the rows, nothing else.
+* **XLSX** goes through openpyxl's write-only mode: text cells are always text (never formulas or
+  error values), counts and ages are numbers, dates are dates. Excel's limit of 1,048,576 rows (header
+  included) is checked first. openpyxl is slow (about 5,000-6,000 rows of 11 columns a second here,
+  against about 1.5 million for CSV), so big exports should be CSV; `progress` reports as it goes.
+* **Atomic.** The file is written to ``.<name>.<random>.part`` in the target folder (mode 0600), flushed
+  and fsync'ed, then renamed over the target in one step: the target is either the old file or the
+  complete new one, never half a file, even if the program is killed. Leftover ``.part`` files of a
+  killed export are removed by `cleanup_stale_temp_files` before the next export to that folder.
+* **Provenance.** Next to each export, ``<file name>.provenance.json`` (``out.csv`` ->
+  ``out.csv.provenance.json``, so exports to ``out.csv`` and ``out.xlsx`` keep separate records)
+  says what program wrote it, when, from which data set and source files (with SHA-256), with which
+  filters, which columns and how many rows, whether small numbers were suppressed and the SHA-256 of
+  the export itself.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import errno
+import hashlib
+import json
+import os
+import re
+import secrets
+import stat
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .disclosure import SuppressionResult, _as_rows
+from .errors import CancelledError, ExportError
+from .schema import Role
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+PROGRAM = "youthdrugs-gui"
+FORMATS = ("csv", "xlsx")
+XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows less the header
+XLSX_MAX_TEXT = 32_767  # Excel's longest cell text
+STALE_AFTER_SECONDS = 60.0
+SYNTHETIC_NOTE = ("These figures come from the synthetic sample data set shipped with the program: they are "
+                  "made up for demonstration and describe no real child, force or period.")
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XLSX_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
+_PART_RE = re.compile(r"^\..+\.[0-9a-f]{12}\.part$")
+_CHUNK_ROWS = 131_072  # rows per CSV block: bounded memory, progress and cancel between blocks
+_EOL = "\r\n"
+
+# progress(rows_done, rows_total) -> False to cancel (anything else continues)
+Progress = Callable[[int, int], Any]
+
+
+# ------------------------------------------------------------------------------------------------
+# Safe text
+# ------------------------------------------------------------------------------------------------
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe: ``=1+1`` -> ``'=1+1``.
+
+    Catches the OWASP CSV-injection starts: ``=``, ``+``, ``-``, ``@``, tab and carriage return. The
+    apostrophe stays visible in the cell; that is the accepted price of safety (a text label such as
+    ``-5`` is written ``'-5``; numbers in numeric columns are never touched)."""
+    if text and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _csv_field(text: str) -> str:
+    """One CSV field by RFC 4180: quoted only if it holds a comma, a quote, CR or LF."""
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+_NEUTRALISE_RE = "^([=+\\-@\t\r])"
+
+
+def _neutralise_array(arr: pa.Array) -> pa.Array:
+    """`neutralise` on every string of an Arrow array, vectorised."""
+    return pc.replace_substring_regex(arr, pattern=_NEUTRALISE_RE, replacement="'\\1", max_replacements=1)
+
+
+def _csv_quote_array(arr: pa.Array) -> pa.Array:
+    """`_csv_field` on every string of an Arrow array, vectorised."""
+    needs = pc.match_substring_regex(arr, pattern='[,"\r\n]')
+    q, empty = pa.scalar('"', arr.type), pa.scalar("", arr.type)
+    quoted = pc.binary_join_element_wise(q, pc.replace_substring(arr, pattern='"', replacement='""'), q, empty)
+    return pc.if_else(needs, quoted, arr)
+
+
+def _xlsx_text(text: str) -> str:
+    """Text as an XLSX cell can hold it: neutralised, characters XML cannot carry replaced by U+FFFD."""
+    t = _XLSX_ILLEGAL.sub("\ufffd", neutralise(text))
+    if len(t) > XLSX_MAX_TEXT:
+        raise ExportError(
+            f"A value is {len(t):,} characters long; Excel cells hold at most {XLSX_MAX_TEXT:,}. "
+            "Export to CSV instead, or leave that column out."
+        )
+    return t
+
+
+class _Text(str):
+    """Marks text that openpyxl would otherwise mistake for an error value (e.g. '#N/A')."""
+
+
+def _xlsx_string(text: str) -> str:
+    t = _xlsx_text(text)
+    return _Text(t) if t in _XLSX_ERROR_CODES or t.startswith("=") else t
+
+
+# ------------------------------------------------------------------------------------------------
+# Columns: one encoder per column, preparing labels once and cells per block of rows
+# ------------------------------------------------------------------------------------------------
+class _Column:
+    header: str
+
+    def csv(self, idx: np.ndarray) -> pa.Array:  # CSV-ready large_strings (neutralised, quoted), no nulls
+        raise NotImplementedError
+
+    def xlsx(self, idx: np.ndarray) -> list:  # Python values for openpyxl
+        raise NotImplementedError
+
+    def marks_text(self) -> bool:
+        """Whether `xlsx` may return `_Text` values (which need an explicit text cell)."""
+        return False
+
+
+class _CategoryColumn(_Column):
+    """Integer codes and their labels: each label is neutralised and quoted once."""
+
+    def __init__(self, header: str, codes: np.ndarray, labels: Sequence[object], *, numeric_labels: bool = False):
+        self.header = header
+        codes = np.asarray(codes)
+        texts = ["" if lab is None else str(lab) for lab in labels]
+        if (codes < 0).any():  # missing values of a plain pandas categorical
+            codes = np.where(codes < 0, len(texts), codes)
+            texts.append("")
+        self.codes = codes
+        self.texts = texts
+        self._csv_dict = pa.array([_csv_field(neutralise(t)) for t in texts], pa.large_string())
+        self._numeric_labels = numeric_labels
+        self._xlsx_dict: np.ndarray | None = None
+
+    def csv(self, idx: np.ndarray) -> pa.Array:
+        return self._csv_dict.take(pa.array(self.codes[idx]))
+
+    def marks_text(self) -> bool:
+        return any(neutralise(t) in _XLSX_ERROR_CODES for t in self.texts)
+
+    def xlsx(self, idx: np.ndarray) -> list:
+        if self._xlsx_dict is None:
+            vals: list[object] = []
+            for t in self.texts:
+                if t == "":
+                    vals.append(None)
+                elif self._numeric_labels and re.fullmatch(r"\d{1,4}", t):
+                    vals.append(int(t))
+                else:
+                    vals.append(_xlsx_string(t))
+            arr = np.empty(len(vals), dtype=object)
+            arr[:] = vals
+            self._xlsx_dict = arr
+        return self._xlsx_dict[self.codes[idx]].tolist()
+
+
+class _NumberColumn(_Column):
+    def __init__(self, header: str, values: np.ndarray):
+        self.header = header
+        self.values = values
+
+    def csv(self, idx: np.ndarray) -> pa.Array:
+        arr = pa.array(self.values[idx], from_pandas=True)
+        return pc.fill_null(pc.cast(arr, pa.large_string()), "")
+
+    def xlsx(self, idx: np.ndarray) -> list:
+        v = self.values[idx]
+        if v.dtype.kind == "f":
+            return [None if x != x else x for x in v.tolist()]
+        return v.tolist()
+
+
+class _DateColumn(_Column):
+    """ISO 8601: '2020-04-01' when every value is midnight, else '2020-04-01T13:05:00'. Times with a
+    time zone are written in UTC with a 'Z'."""
+
+    def __init__(self, header: str, series: pd.Series):
+        self.header = header
+        s = series
+        self.utc = False
+        if getattr(s.dt, "tz", None) is not None:
+            wall = s.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            if _all_midnight(wall):
+                s = s.dt.tz_localize(None)  # dates, in their own time zone
+            else:
+                s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+                self.utc = True
+        self.values = s.to_numpy(dtype="datetime64[ns]")
+        self.date_only = not self.utc and _all_midnight(self.values)
+
+    def csv(self, idx: np.ndarray) -> pa.Array:
+        v = self.values[idx]
+        if self.date_only:
+            arr = pa.array(v.astype("datetime64[D]"), from_pandas=True)
+            return pc.fill_null(pc.cast(arr, pa.large_string()), "")
+        text = np.datetime_as_string(v, unit="s")
+        if self.utc:
+            text = np.char.add(text, "Z")
+        text = np.where(np.isnat(v), "", text)
+        return pa.array(text, pa.large_string())
+
+    def xlsx(self, idx: np.ndarray) -> list:
+        v = self.values[idx]
+        out: list[object] = []
+        for x in v.astype("datetime64[us]").tolist():
+            if x is None:
+                out.append(None)
+            elif self.date_only:
+                out.append(x.date())
+            else:
+                out.append(x)
+        return out
+
+
+def _all_midnight(values: np.ndarray) -> bool:
+    valid = values[~np.isnat(values)]
+    return bool(np.all(valid == valid.astype("datetime64[D]")))
+
+
+class _TextColumn(_Column):
+    """Free text of any kind (str, object with numbers mixed in, e.g. a suppressed table's cells):
+    numbers stay numbers, text is neutralised."""
+
+    def __init__(self, header: str, values: Iterable[object]):
+        self.header = header
+        vals = list(values)
+        self.values = np.empty(len(vals), dtype=object)
+        self.values[:] = vals
+        if all(isinstance(v, str) or v is None or (isinstance(v, float) and v != v) for v in vals):
+            arr = pa.array([v if isinstance(v, str) else None for v in vals], pa.large_string())
+            self._csv = pc.fill_null(_csv_quote_array(_neutralise_array(arr)), "")
+        else:
+            self._csv = pa.array([_csv_field(_cell_text(v)) for v in vals], pa.large_string())
+
+    def csv(self, idx: np.ndarray) -> pa.Array:
+        return self._csv.take(pa.array(idx))
+
+    def marks_text(self) -> bool:
+        return True
+
+    def xlsx(self, idx: np.ndarray) -> list:
+        return [_xlsx_value(v) for v in self.values[idx].tolist()]
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def _is_missing(v: object) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, (float, np.floating)) and v != v
+
+
+def _cell_text(v: object) -> str:
+    """A value of a mixed column as CSV text: numbers as numbers, text neutralised."""
+    if _is_missing(v):
+        return ""
+    if _is_number(v):
+        return str(int(v)) if isinstance(v, (int, np.integer)) else repr(float(v))
+    if isinstance(v, (_dt.datetime, pd.Timestamp)):
+        return v.isoformat()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    return neutralise(str(v))
+
+
+def _xlsx_value(v: object) -> object:
+    if _is_missing(v):
+        return None
+    if _is_number(v):
+        return int(v) if isinstance(v, (int, np.integer)) else float(v)
+    if isinstance(v, pd.Timestamp):
+        return v.tz_convert("UTC").tz_localize(None).to_pydatetime() if v.tzinfo else v.to_pydatetime()
+    if isinstance(v, (_dt.datetime, _dt.date)):
+        return v
+    return _xlsx_string(str(v))
+
+
+def _dataset_columns(ds: "Dataset", cols: list[str]) -> list[_Column]:
+    out: list[_Column] = []
+    for col in cols:
+        s = ds.frame[col]
+        header = ds.label(col)
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            out.append(_CategoryColumn(header, ds.codes(col), ds.categories(col),
+                                       numeric_labels=ds.role(col) is Role.AGE))
+        else:
+            out.append(_series_column(header, s))
+    return out
+
+
+def _series_column(header: str, s: pd.Series) -> _Column:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return _CategoryColumn(header, s.cat.codes.to_numpy(), list(s.cat.categories))
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return _TextColumn(header, [None if _is_missing(v) else str(bool(v)) for v in s.tolist()])
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return _DateColumn(header, s)
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        if s.hasnans and pd.api.types.is_integer_dtype(s.dtype):  # nullable Int64 with NA
+            return _TextColumn(header, s.astype(object).tolist())
+        return _NumberColumn(header, s.to_numpy())
+    return _TextColumn(header, s.astype(object).tolist())
+
+
+# ------------------------------------------------------------------------------------------------
+# Results and errors
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    rows: int  # data rows written (the header not counted)
+    columns: list[str]  # headers as written
+    sidecar: Path | None  # the provenance record, if written
+    bytes: int
+    seconds: float
+    sha256: str = ""
+    format: str = "csv"
+
+
+def sidecar_path(path: str | Path) -> Path:
+    """Where the provenance record of an export goes: next to it, '<file name>.provenance.json'."""
+    p = Path(path)
+    return p.with_name(p.name + ".provenance.json")
+
+
+def _fmt_for(path: Path, fmt: str | None) -> str:
+    if fmt is not None:
+        f = str(fmt).lower().lstrip(".")
+        if f not in FORMATS:
+            raise ExportError(f"Cannot export as {fmt!r}: choose CSV or XLSX.")
+        return f
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise ExportError(
+        f"Cannot tell which kind of file to write from the name {path.name!r}: "
+        "use a name ending in .csv or .xlsx."
+    )
+
+
+def _check_target(path: Path) -> None:
+    """Refuse, with a message a caseworker can act on, a target that cannot be written."""
+    folder = path.parent
+    if path.name in ("", ".", ".."):
+        raise ExportError(f"{path} is not a file name: type a name such as export.csv.")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder, not a file: type a file name such as export.csv.")
+    if not folder.exists():
+        raise ExportError(f"The folder {folder} does not exist: choose another folder.")
+    if not folder.is_dir():
+        raise ExportError(f"{folder} is not a folder: choose another folder.")
+    if os.name == "posix" and not os.access(folder, os.W_OK | os.X_OK):
+        raise ExportError(f"You do not have permission to save files in the folder {folder}: choose another folder.")
+
+
+def _explain(exc: OSError, path: Path) -> ExportError:
+    """An OSError as a message a caseworker can act on."""
+    folder = path.parent
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        msg = (f"There is not enough space on the disk to save {path.name} in {folder}: free some space or "
+               "choose another drive. Nothing was changed.")
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if os.name == "nt" and path.exists():
+            msg = (f"Could not replace {path}: it may be open in another program such as Excel. "
+                   "Close it and try again, or choose another name.")
+        else:
+            msg = f"You do not have permission to save files in the folder {folder}: choose another folder."
+    elif code == errno.ENOENT:
+        msg = f"The folder {folder} does not exist: choose another folder."
+    elif code == errno.EISDIR:
+        msg = f"{path} is a folder, not a file: type a file name such as export.csv."
+    elif code == errno.ENAMETOOLONG:
+        msg = f"The file name {path.name!r} is too long: choose a shorter name."
+    else:
+        msg = f"Could not save {path}: {exc.strerror or exc}. Nothing was changed."
+    return ExportError(msg)
+
+
+# ------------------------------------------------------------------------------------------------
+# Atomic files
+# ------------------------------------------------------------------------------------------------
+class _HashingWriter:
+    """Writes to a file while counting bytes and computing SHA-256."""
+
+    def __init__(self, f: BinaryIO):
+        self._f = f
+        self.sha = hashlib.sha256()
+        self.bytes = 0
+
+    def write(self, data) -> int:
+        mv = memoryview(data)
+        self._f.write(mv)
+        self.sha.update(mv)
+        self.bytes += mv.nbytes
+        return mv.nbytes
+
+
+@dataclass
+class _Staged:
+    """A complete temporary file waiting to be renamed onto its target."""
+
+    tmp: Path
+    target: Path
+    sha256: str = ""
+    bytes: int = 0
+
+    def discard(self) -> None:
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+
+
+def _open_private(path: Path) -> int:
+    """Create a new file readable and writable by its owner only (0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o600)
+    if hasattr(os, "fchmod"):
+        try:
+            os.fchmod(fd, 0o600)  # whatever the umask said
+        except OSError:
+            pass
+    return fd
+
+
+def _stage(target: Path, write: Callable[[_HashingWriter, BinaryIO, Path], None], *,
+           rehash: bool = False) -> _Staged:
+    """Write a temporary file next to `target` with `write(writer, file, tmp_path)`, flush and fsync it.
+
+    `rehash`: `write` wrote to `file` directly (e.g. openpyxl's zip writer) rather than through
+    `writer`, so hash the file afterwards. On any failure the temporary file is removed and the error
+    re-raised."""
+    tmp = _temp_name(target)
+    staged = _Staged(tmp=tmp, target=target)
+    fd = _open_private(tmp)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+            w = _HashingWriter(f)
+            write(w, f, tmp)
+            f.flush()
+            os.fsync(f.fileno())
+        if rehash:
+            h = hashlib.sha256()
+            n = 0
+            with open(tmp, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
+                    n += len(block)
+            staged.sha256, staged.bytes = h.hexdigest(), n
+        else:
+            staged.sha256, staged.bytes = w.sha.hexdigest(), w.bytes
+        return staged
+    except BaseException:
+        staged.discard()
+        raise
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _commit(*staged: _Staged) -> None:
+    """Rename each staged file onto its target (in order), then make the renames durable."""
+    replaced = 0
+    try:
+        for s in staged:
+            os.replace(s.tmp, s.target)
+            replaced += 1
+    except BaseException:
+        for s in staged:
+            s.discard()
+        if replaced:
+            # the export itself is in place: a record left from an earlier export would describe the
+            # wrong file, so it goes
+            for s in staged[replaced:]:
+                try:
+                    os.unlink(s.target)
+                except OSError:
+                    pass
+        raise
+    folders = {s.target.parent for s in staged}
+    for folder in folders:
+        _fsync_folder(folder)
+
+
+def cleanup_stale_temp_files(folder: str | Path, *, older_than: float = STALE_AFTER_SECONDS) -> int:
+    """Remove temporary files left in `folder` by exports that were killed part-way: names like
+    '.<name>.<12 hex digits>.part', regular files, older than `older_than` seconds (so a running
+    export's file is left alone) and, on POSIX, owned by this user. Returns how many were removed;
+    never raises."""
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not _PART_RE.match(entry.name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if hasattr(os, "getuid") and st.st_uid != os.getuid():
+                continue
+            if now - st.st_mtime < older_than:
+                continue
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def write_text_atomic(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write a small text file (a saved view, settings) atomically, mode 0600; ExportError if it cannot."""
+    target = Path(path)
+    _check_target(target)
+    cleanup_stale_temp_files(target.parent)
+    data = text.encode(encoding)
+    try:
+        staged = _stage(target, lambda w, _f, _tmp: w.write(data))
+        _commit(staged)
+    except OSError as exc:
+        raise _explain(exc, target) from None
+
+
+# ------------------------------------------------------------------------------------------------
+# Writers
+# ------------------------------------------------------------------------------------------------
+def _write_csv(w: _HashingWriter, columns: list[_Column], n: int, *, bom: bool,
+               progress: Progress | None) -> None:
+    header = ",".join(_csv_field(neutralise(c.header)) for c in columns) + _EOL
+    w.write((("\ufeff" if bom else "") + header).encode("utf-8"))
+    if n == 0 or not columns:
+        return
+    eol = pa.scalar(_EOL, pa.large_string())
+    comma = pa.scalar(",", pa.large_string())
+    empty = pa.scalar("", pa.large_string())
+
+    def block(start: int) -> memoryview:
+        idx = np.arange(start, min(start + _CHUNK_ROWS, n))
+        parts = [c.csv(idx) for c in columns]
+        parts[-1] = pc.binary_join_element_wise(parts[-1], eol, empty)
+        joined = pc.binary_join_element_wise(*parts, comma) if len(parts) > 1 else parts[0]
+        if isinstance(joined, pa.ChunkedArray):
+            joined = joined.combine_chunks()
+        bufs = joined.buffers()
+        width = np.int64 if pa.types.is_large_string(joined.type) else np.int32
+        offsets = np.frombuffer(bufs[1], dtype=width)
+        a = int(offsets[joined.offset])
+        b = int(offsets[joined.offset + len(joined)])
+        return memoryview(bufs[2])[a:b]
+
+    starts = list(range(0, n, _CHUNK_ROWS))
+    # Build the next blocks on a worker thread while this one is written and hashed: Arrow's
+    # kernels, file writes and SHA-256 all release the GIL, so the two cores are both used.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="csv-export") as pool:
+        pending: list[Future] = [pool.submit(block, s) for s in starts[:2]]
+        nxt = 2
+        try:
+            done = 0
+            while pending:
+                data = pending.pop(0).result()
+                if nxt < len(starts):
+                    pending.append(pool.submit(block, starts[nxt]))
+                    nxt += 1
+                w.write(data)
+                done = min(done + _CHUNK_ROWS, n)
+                if progress is not None and progress(done, n) is False:
+                    raise CancelledError("Export cancelled: nothing was written.")
+        finally:
+            for f in pending:
+                f.cancel()
+
+
+def _write_xlsx(f: BinaryIO, tmp: Path, columns: list[_Column], n: int, *, sheet_title: str,
+                progress: Progress | None) -> None:
+    """Write the workbook into `f` (the open temporary file `tmp`)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_title)
+    ws.freeze_panes = "A2"  # keep the header in view
+    sheet_tmp = _private_sheet_file(ws, tmp)
+    try:
+        def fix(row: list) -> list:
+            for i, v in enumerate(row):
+                if type(v) is _Text:
+                    cell = WriteOnlyCell(ws, value=str(v))
+                    cell.data_type = "s"
+                    row[i] = cell
+            return row
+
+        ws.append(fix([_xlsx_string(c.header) for c in columns]))
+        marked = any(c.marks_text() for c in columns)
+        done = 0
+        for start in range(0, n, 16_384):
+            idx = np.arange(start, min(start + 16_384, n))
+            cols = [c.xlsx(idx) for c in columns]
+            if marked:
+                for row in zip(*cols):
+                    ws.append(fix(list(row)))
+            else:
+                for row in zip(*cols):
+                    ws.append(row)
+            done = idx[-1] + 1 if len(idx) else done
+            _touch(tmp)  # a long export's temporary file must not look stale to another export
+            if progress is not None and progress(int(done), n) is False:
+                raise CancelledError("Export cancelled: nothing was written.")
+        wb.save(f)
+    finally:
+        if not getattr(ws, "closed", True):
+            try:
+                ws.close()  # finish and close openpyxl's scratch file before it is removed
+            except Exception:
+                pass
+        if sheet_tmp is not None:
+            _forget_sheet_file(sheet_tmp)
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _private_sheet_file(ws, tmp: Path) -> Path | None:
+    """Make openpyxl keep its sheet scratch file next to the export (mode 0600, a '.part' name that
+    `cleanup_stale_temp_files` knows) instead of the system temp folder, so a killed export leaves no
+    copy of the data elsewhere. Falls back to openpyxl's default if its internals differ."""
+    try:
+        from openpyxl.worksheet import _writer as wmod
+
+        if ws._writer is not None:
+            return None
+        path = _temp_name(tmp.with_name(tmp.name[1:-len(".part")] + ".sheet"))
+        os.close(_open_private(path))
+        try:
+            ws._writer = wmod.WorksheetWriter(ws, out=str(path))
+        except Exception:
+            os.unlink(path)
+            raise
+        wmod.ALL_TEMP_FILES.append(str(path))
+        return path
+    except Exception:
+        return None
+
+
+def _forget_sheet_file(path: Path) -> None:
+    try:
+        from openpyxl.worksheet import _writer as wmod
+
+        if str(path) in wmod.ALL_TEMP_FILES:
+            wmod.ALL_TEMP_FILES.remove(str(path))
+    except Exception:
+        pass
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+# ------------------------------------------------------------------------------------------------
+# Provenance
+# ------------------------------------------------------------------------------------------------
+def program_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("youthdrugs-gui")
+    except Exception:
+        return "unknown"
+
+
+def _json_default(o: object) -> object:
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, (set, frozenset)):
+        return sorted(o, key=str)
+    if isinstance(o, (_dt.datetime, _dt.date)):
+        return o.isoformat()
+    if isinstance(o, Path):
+        return str(o)
+    return str(o)
+
+
+def _dataset_provenance(ds: "Dataset | None") -> dict:
+    if ds is None:
+        return {"name": None, "synthetic": None, "sources": []}
+    out: dict[str, object] = {
+        "name": ds.name,
+        "synthetic": bool(ds.synthetic),
+    }
+    if ds.synthetic:
+        out["synthetic_note"] = SYNTHETIC_NOTE
+    out["rows"] = int(ds.n_rows)
+    out["sources"] = [
+        {"path": str(s.path), "sha256": s.sha256, "format": s.format, "rows": int(s.rows),
+         "mapping": dict(s.mapping), "notes": list(s.notes)}
+        for s in ds.sources
+    ]
+    if ds.notes:
+        out["notes"] = list(ds.notes)
+    return out
+
+
+def _provenance(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: bool, rows: int,
+                headers: list[str], column_names: list[str], suppression: str, staged: _Staged,
+                caller: dict | None, seconds: float) -> dict:
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    facts: dict[str, object] = {
+        "program": PROGRAM,
+        "version": program_version(),
+        "created_utc": now.isoformat().replace("+00:00", "Z"),
+        "export_kind": kind,
+        "output": {
+            "file": target.name,
+            "format": fmt,
+            "utf8_bom": bool(bom) if fmt == "csv" else None,
+            "bytes": staged.bytes,
+            "sha256": staged.sha256,
+        },
+        "dataset": _dataset_provenance(ds),
+        "rows_written": int(rows),
+        "columns_written": list(headers),
+        "column_names": list(column_names),
+        "suppression": suppression,
+        "seconds": round(seconds, 3),
+    }
+    merged: dict[str, object] = {}
+    for key, value in (caller or {}).items():
+        merged[str(key)] = value
+    # facts about what was written win over anything the caller passed, except a suppression rule the
+    # caller applied itself to a plain table
+    for key, value in facts.items():
+        if key == "suppression" and value == "none" and merged.get("suppression"):
+            continue
+        merged[key] = value
+    merged.setdefault("filter_state", None)
+    return merged
+
+
+# ------------------------------------------------------------------------------------------------
+# Public entry points
+# ------------------------------------------------------------------------------------------------
+def export_rows(
+    ds: "Dataset",
+    rows: np.ndarray,
+    path: str | Path,
+    *,
+    columns: Sequence[str] | None = None,
+    fmt: str | None = None,
+    bom: bool = True,
+    provenance: dict | None = None,
+    progress: Progress | None = None,
+    sidecar: bool = True,
+) -> ExportResult:
+    """Write the rows `rows` of `ds` (indices, in the order given: the view's order) to `path`.
+
+    `columns`: columns to write, in order (canonical names, labels or original headers); default all
+    of ``ds.columns``. Headers are the labels the user sees. `fmt`: "csv" or "xlsx"; default from the
+    file's suffix. `bom`: start a CSV with a UTF-8 byte-order mark. `provenance`: JSON-able facts from
+    the caller (e.g. ``{"filter_state": state.to_dict()}``) merged into the provenance record.
+    `progress(rows_done, rows_total)` is called between blocks; returning False cancels
+    (CancelledError; nothing is written). Raises ExportError with a message for the user."""
+    t0 = time.perf_counter()
+    target = Path(path)
+    f = _fmt_for(target, fmt)
+    _check_target(target)
+    idx = _as_rows(rows, ds.n_rows)
+    if columns is None:
+        cols = list(ds.columns)
+    else:
+        cols = []
+        for name in columns:
+            col = ds.resolve_column(name)
+            if col not in cols:
+                cols.append(col)
+    if not cols:
+        raise ExportError("Choose at least one column to export.")
+    if f == "xlsx" and len(idx) > XLSX_MAX_ROWS:
+        raise ExportError(
+            f"{len(idx):,} rows are more than Excel can hold ({XLSX_MAX_ROWS:,} rows under the header): "
+            "export to CSV instead, or filter the rows down first."
+        )
+    encoders = [_RowsView(c, idx) for c in _dataset_columns(ds, cols)]
+    headers = [c.header for c in encoders]
+    return _export(kind="rows", ds=ds, target=target, fmt=f, bom=bom, columns=encoders, n=len(idx),
+                   headers=headers, column_names=cols, suppression="none", provenance=provenance,
+                   progress=progress, sidecar=sidecar, t0=t0, sheet_title="Rows")
+
+
+def export_table(
+    table: pd.DataFrame | SuppressionResult,
+    path: str | Path,
+    *,
+    dataset: "Dataset | None" = None,
+    fmt: str | None = None,
+    bom: bool = True,
+    provenance: dict | None = None,
+    progress: Progress | None = None,
+    sidecar: bool = True,
+) -> ExportResult:
+    """Write an aggregated table (the chart's table: from `disclosure.aggregate`, or a
+    `SuppressionResult`, whose rule then goes into the provenance record) to `path`.
+
+    Headers are the frame's column names, shown as `dataset`'s labels where they name its columns.
+    Numeric cells are written as numbers, text (including "[c]") as text, neutralised. Pass `dataset`
+    so the provenance record names the data set and its source files; a caller that suppressed the
+    table itself can put its rule under ``provenance["suppression"]``."""
+    t0 = time.perf_counter()
+    target = Path(path)
+    f = _fmt_for(target, fmt)
+    _check_target(target)
+    suppression = "none"
+    if isinstance(table, SuppressionResult):
+        suppression = table.rule
+        frame = table.table
+    else:
+        frame = table
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError("export_table needs a pandas DataFrame or a SuppressionResult")
+    if f == "xlsx" and len(frame) > XLSX_MAX_ROWS:
+        raise ExportError(
+            f"{len(frame):,} rows are more than Excel can hold ({XLSX_MAX_ROWS:,} rows under the header): "
+            "export to CSV instead."
+        )
+    if len(frame.columns) == 0:
+        raise ExportError("The table has no columns to export.")
+    names = [str(c) for c in frame.columns]
+    encoders: list[_Column] = []
+    for pos, name in enumerate(frame.columns):
+        header = str(name)
+        if dataset is not None and isinstance(name, str) and dataset.has(name):
+            header = dataset.label(name)
+        encoders.append(_series_column(header, frame.iloc[:, pos].reset_index(drop=True)))
+    headers = [c.header for c in encoders]
+    return _export(kind="table", ds=dataset, target=target, fmt=f, bom=bom, columns=encoders, n=len(frame),
+                   headers=headers, column_names=names, suppression=suppression, provenance=provenance,
+                   progress=progress, sidecar=sidecar, t0=t0, sheet_title="Table")
+
+
+class _RowsView(_Column):
+    """A column seen through the export's row order: block i..j of the export is rows idx[i:j]."""
+
+    def __init__(self, inner: _Column, idx: np.ndarray):
+        self.inner = inner
+        self.idx = idx
+        self.header = inner.header
+
+    def csv(self, block: np.ndarray) -> pa.Array:
+        return self.inner.csv(self.idx[block])
+
+    def xlsx(self, block: np.ndarray) -> list:
+        return self.inner.xlsx(self.idx[block])
+
+    def marks_text(self) -> bool:
+        return self.inner.marks_text()
+
+
+def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: bool, columns: list[_Column],
+            n: int, headers: list[str], column_names: list[str], suppression: str,
+            provenance: dict | None, progress: Progress | None, sidecar: bool, t0: float,
+            sheet_title: str) -> ExportResult:
+    cleanup_stale_temp_files(target.parent)
+    staged: list[_Staged] = []
+    try:
+        if fmt == "csv":
+            main = _stage(target, lambda w, _f, _tmp: _write_csv(w, columns, n, bom=bom, progress=progress))
+        else:
+            main = _stage(target, lambda _w, f, tmp: _write_xlsx(f, tmp, columns, n, sheet_title=sheet_title,
+                                                                progress=progress), rehash=True)
+        staged.append(main)
+        side = sidecar_path(target) if sidecar else None
+        if side is not None:
+            record = _provenance(kind=kind, ds=ds, target=target, fmt=fmt, bom=bom, rows=n, headers=headers,
+                                 column_names=column_names, suppression=suppression, staged=main,
+                                 caller=provenance, seconds=time.perf_counter() - t0)
+            text = json.dumps(record, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+            data = text.encode("utf-8")
+            staged.append(_stage(side, lambda w, _f, _tmp: w.write(data)))
+        _commit(*staged)
+    except OSError as exc:
+        for s in staged:
+            s.discard()
+        raise _explain(exc, target) from None
+    except BaseException:
+        for s in staged:
+            s.discard()
+        raise
+    return ExportResult(path=target, rows=n, columns=headers, sidecar=side, bytes=main.bytes,
+                        seconds=time.perf_counter() - t0, sha256=main.sha256, format=fmt)
