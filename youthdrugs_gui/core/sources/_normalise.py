@@ -1,0 +1,600 @@
+"""Column-level cleaning shared by the importers.
+
+Text columns are handled as pandas categoricals: every normaliser runs once per distinct value (a few
+dozen, even in a million-row file) and the row codes are remapped with numpy, so no Python work is done
+per row."""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..schema import NOT_RECORDED
+from ._common import plural, quote_list
+
+# Above this many distinct values a column is free text or an identifier: spellings are not merged.
+MERGE_MAX_VALUES = 5000
+
+_MISSING_WORDS = frozenset(
+    schema.normalise_header(w)
+    for w in ("unknown", "not known", "not recorded", "n/k", "nk", "n/a", "na", "not stated", "not available",
+              "missing", "none", "null", "nan", "-", "--", "not specified")
+)
+# Cells that official tables use for a suppressed or unavailable count.
+_SUPPRESSED = frozenset(
+    ("[c]", "[x]", "[z]", "[u]", "[low]", "c", "x", "z", "*", "**", "..", ".", "-", "--", ":", "~", "n/a", "na",
+     "nan", "null", "none", "[na]", "suppressed", "[suppressed]", "<5", "< 5", "<3", "< 3", "<10", "< 10")
+)
+
+
+# ---- categorical plumbing -------------------------------------------------------------------------
+def cell_text(v: object) -> str | None:
+    """One cell as display text: stripped, whole floats without '.0', dates without a midnight time;
+    None for blank or missing."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        s = v.strip()
+        return s or None
+    if isinstance(v, bool | np.bool_):
+        return "True" if v else "False"
+    if isinstance(v, float | np.floating):
+        f = float(v)
+        if math.isnan(f):
+            return None
+        if f.is_integer() and abs(f) < 1e15:
+            return str(int(f))
+        return repr(f)
+    if isinstance(v, int | np.integer):
+        return str(int(v))
+    if v is pd.NaT or v is pd.NA:
+        return None
+    if isinstance(v, pd.Timestamp | _dt.datetime):
+        if pd.isna(v):
+            return None
+        if (v.hour, v.minute, v.second, v.microsecond) == (0, 0, 0, 0):
+            return v.strftime("%Y-%m-%d")
+        return v.isoformat(sep=" ")
+    if isinstance(v, _dt.date | _dt.time):
+        return v.isoformat()
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    s = str(v).strip()
+    return s or None
+
+
+def rebuild(codes: np.ndarray, labels: list[str | None], index=None, name=None) -> pd.Series:
+    """A categorical whose row i holds labels[codes[i]] (code -1, or a None label, is missing).
+    Labels that repeat are merged into one category."""
+    new_code: dict[str, int] = {}
+    lut = np.empty(len(labels) + 1, dtype=np.int32)
+    for i, lab in enumerate(labels):
+        lut[i] = -1 if lab is None else new_code.setdefault(lab, len(new_code))
+    lut[-1] = -1
+    out = lut[np.asarray(codes, dtype=np.int64)] if len(labels) else np.full(len(codes), -1, dtype=np.int32)
+    cats = pd.Index(list(new_code), dtype=object)
+    return pd.Series(pd.Categorical.from_codes(out, categories=cats), index=index, name=name)
+
+
+def as_text(s: pd.Series) -> pd.Series:
+    """Any column as a categorical of clean display text (see cell_text)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()
+        uniques = list(s.cat.categories)
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+        uniques = list(uniq)
+    return rebuild(codes, [cell_text(u) for u in uniques], s.index, s.name)
+
+
+def recode(s: pd.Series, fn: Callable[[str], str | None]) -> pd.Series:
+    """Apply fn to every distinct value of a text categorical (None: make it missing)."""
+    s = s if _is_clean_cat(s) else as_text(s)
+    return rebuild(s.cat.codes.to_numpy(), [fn(c) for c in s.cat.categories], s.index, s.name)
+
+
+def _is_clean_cat(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in s.cat.categories[:50])
+
+
+def value_counts(s: pd.Series) -> dict[str, int]:
+    """Rows per category of a text categorical (categories with no rows left out)."""
+    codes = s.cat.codes.to_numpy()
+    n = np.bincount(codes[codes >= 0], minlength=len(s.cat.categories))
+    return {c: int(k) for c, k in zip(s.cat.categories, n) if k}
+
+
+def n_missing(s: pd.Series) -> int:
+    return int((s.cat.codes.to_numpy() < 0).sum())
+
+
+def lookup(s: pd.Series, values: np.ndarray, fill) -> np.ndarray:
+    """values[code] for every row of a categorical; `fill` where the row is missing."""
+    codes = s.cat.codes.to_numpy().astype(np.int64)
+    ext = np.append(values, np.array([fill], dtype=values.dtype))
+    return ext[codes]
+
+
+# ---- generic text cleaning -----------------------------------------------------------------------
+def fix_excel_bands(s: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Undo Excel's turning of ranges into dates ('01-Apr' -> '1-4'); returns the column and a note."""
+    changed: dict[str, str] = {}
+
+    def fix(v: str) -> str:
+        w = schema.fix_excel_band(v)
+        if w != v:
+            changed[v] = w
+        return w
+
+    out = recode(s, fix)
+    if not changed:
+        return out, []
+    pairs = ", ".join(f"'{a}' -> '{b}'" for a, b in list(changed.items())[:6])
+    more = f" and {len(changed) - 6} more" if len(changed) > 6 else ""
+    return out, [f"column '{s.name}': values that Excel had turned into dates were put back ({pairs}{more})"]
+
+
+def merge_spellings(s: pd.Series, *, strip_prefix: bool = True) -> tuple[pd.Series, list[str]]:
+    """Merge values that differ only in capitals, spacing or a Home Office series prefix
+    ('2015/16 onwards - '); the prefix-free, then the most frequent, then the least capitalised spelling
+    is kept (and any prefix is removed)."""
+    s = s if _is_clean_cat(s) else as_text(s)
+    cats = list(s.cat.categories)
+    if len(cats) < 2 and not (strip_prefix and cats and schema.strip_period_prefix(cats[0]) != cats[0]):
+        return s, []
+    if len(cats) > MERGE_MAX_VALUES:
+        return s, []
+    counts = value_counts(s)
+    groups: dict[str, list[str]] = {}
+    for c in cats:
+        groups.setdefault(schema.label_key(c), []).append(c)
+    chosen: dict[str, str] = {}
+    merged: list[str] = []
+    prefixed = False
+    for members in groups.values():
+        best = max(members, key=lambda v: (schema.strip_period_prefix(v) == v, counts.get(v, 0),
+                                           -sum(ch.isupper() for ch in v), -members.index(v)))
+        if strip_prefix:
+            clean = schema.strip_period_prefix(best).strip() or best
+            if clean != best:
+                prefixed = True
+            best = clean
+        for m in members:
+            chosen[m] = best
+        spellings = [m for m in members if schema.strip_period_prefix(m).strip() != best]
+        if spellings:
+            merged.append(f"{quote_list(spellings, 3)} -> '{best}'")
+    out = rebuild(s.cat.codes.to_numpy(), [chosen[c] for c in cats], s.index, s.name)
+    notes = []
+    if merged:
+        notes.append(f"column '{s.name}': spellings that differ only in capitals were merged ("
+                     + "; ".join(merged[:4]) + (f"; and {len(merged) - 4} more" if len(merged) > 4 else "") + ")")
+    if prefixed:
+        notes.append(f"column '{s.name}': series prefixes such as '2015/16 onwards - ' were removed and those "
+                     "values merged with the same value without the prefix")
+    return out, notes
+
+
+_DATEISH_HEADER = re.compile(r"(?i)date|month|period|time|year|\bfy\b|quarter")
+
+
+def clean_text_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
+    """Excel-band fix and spelling merge for a column with no special meaning."""
+    notes: list[str] = []
+    s = s if _is_clean_cat(s) else as_text(s)
+    if len(s.cat.categories) > MERGE_MAX_VALUES:
+        return s, notes
+    if not _DATEISH_HEADER.search(header):
+        s, n = fix_excel_bands(s)
+        notes += n
+    s, n = merge_spellings(s)
+    return s, notes
+
+
+# ---- numbers and counts --------------------------------------------------------------------------
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(text: str) -> float | None:
+    """'1,234' -> 1234.0, ' 12 ' -> 12.0; None if it is not a plain number."""
+    t = text.strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+    if _NUM.match(t):
+        try:
+            return float(t)
+        except (ValueError, OverflowError):
+            return None
+    return None
+
+
+def is_suppressed(text: str) -> bool:
+    return text.strip().lower() in _SUPPRESSED
+
+
+def numeric_values(s: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Numbers of a column (NaN where blank or not a number), a mask of the rows that held text which
+    is not a number, and those distinct texts."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        s = as_text(s)
+    if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype):
+        vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return vals, np.zeros(len(s), dtype=bool), []
+    s = s if _is_clean_cat(s) else as_text(s)
+    cats = list(s.cat.categories)
+    nums = np.array([(lambda x: np.nan if x is None else x)(parse_number(c)) for c in cats], dtype=float)
+    bad_cat = np.array([np.isnan(x) for x in nums], dtype=bool)
+    vals = lookup(s, nums, np.nan)
+    bad = lookup(s, bad_cat, False)
+    return vals, bad, [c for c, b in zip(cats, bad_cat) if b]
+
+
+def looks_numeric(s: pd.Series, share: float = 0.9) -> bool:
+    """True when at least `share` of the non-blank rows hold numbers or suppression markers ('[c]'),
+    and at least one does."""
+    if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype) \
+            and not pd.api.types.is_bool_dtype(s.dtype):
+        return True
+    vals, bad, texts = numeric_values(s)
+    n_num = int((~np.isnan(vals)).sum())
+    n_sup = 0
+    sup = {t for t in texts if is_suppressed(t)}
+    if sup:
+        ss = as_text(s) if not _is_clean_cat(s) else s
+        sup_mask = lookup(ss, np.array([c in sup for c in ss.cat.categories], dtype=bool), False)
+        n_sup = int((bad & sup_mask).sum())
+    n_bad = int(bad.sum()) - n_sup
+    good = n_num + n_sup
+    return good > 0 and good / (good + n_bad) >= share
+
+
+# ---- ages and bands ------------------------------------------------------------------------------
+_EXACT_AGE = re.compile(r"(?i)^(\d{1,3})(?:\.0+)?\s*(?:years?|yrs?|y)?(?:\s*old)?$")
+
+
+def exact_age(text: str) -> int | None:
+    m = _EXACT_AGE.match(text.strip())
+    if not m:
+        return None
+    a = int(m.group(1))
+    return a if 0 <= a <= 120 else None
+
+
+def is_missing_word(text: str) -> bool:
+    return schema.normalise_header(text) in _MISSING_WORDS or text.strip() in ("-", "--", "?")
+
+
+def band_label(text: str) -> str:
+    """A readable, consistent age band: '10 - 17 years' -> '10-17', 'Under 10' -> 'under 10',
+    '01-Apr' -> '1-4', '18 and over' -> '18 and over'."""
+    t = schema.fix_excel_band(text.strip())
+    low = re.sub(r"\s+", " ", t.lower())
+    m = re.fullmatch(r"(?:aged? )?(\d{1,3}) ?(?:-|–|to) ?(\d{1,3})(?: ?(?:years?|yrs?)(?: old)?)?", low)
+    if m:
+        return f"{int(m.group(1))}-{int(m.group(2))}"
+    m = re.fullmatch(r"(?:under|<|less than|below) ?(\d{1,3})(?: ?(?:years?|yrs?))?", low)
+    if m:
+        return f"under {int(m.group(1))}"
+    m = re.fullmatch(r"(?:over|>|more than|above) ?(\d{1,3})(?: ?(?:years?|yrs?))?", low)
+    if m:
+        return f"over {int(m.group(1))}"
+    m = re.fullmatch(r"(\d{1,3}) ?(?:\+|and over|or over|and older|or older|plus)(?: ?(?:years?|yrs?))?", low)
+    if m:
+        return f"{int(m.group(1))} and over"
+    return t
+
+
+def split_age(s: pd.Series, header: str) -> tuple[str, pd.Series, list[str]]:
+    """Decide whether an age column holds exact ages or bands; returns (canonical column, values, notes).
+
+    Exact ages become the integer text '12' (age); anything else becomes a band label (age_band).
+    Words such as 'Unknown' and blanks become missing (shown as 'Not recorded')."""
+    s = s if _is_clean_cat(s) else as_text(s)
+    counts = value_counts(s)
+    blank = n_missing(s)
+    missing_words = {c for c in counts if is_missing_word(c)}
+    rest = {c: k for c, k in counts.items() if c not in missing_words}
+    exact = {c: exact_age(c) for c in rest}
+    n_rest = sum(rest.values())
+    n_exact = sum(k for c, k in rest.items() if exact[c] is not None)
+    notes: list[str] = []
+    if blank:
+        notes.append(f"{plural(blank, 'row')} with a blank {header!r} set to {NOT_RECORDED}")
+    if missing_words:
+        k = sum(counts[c] for c in missing_words)
+        notes.append(f"{plural(k, 'row')} with {quote_list(sorted(missing_words), 3)} in {header!r} "
+                     f"set to {NOT_RECORDED}")
+    if n_rest and n_exact / n_rest >= 0.9:
+        junk = [c for c in rest if exact[c] is None]
+        if junk:
+            k = sum(rest[c] for c in junk)
+            notes.append(f"{plural(k, 'row')} whose {header!r} is not a whole number of years "
+                         f"({quote_list(junk, 3)}) set to {NOT_RECORDED}")
+        out = recode(s, lambda v: None if exact.get(v) is None else str(exact[v]))
+        return schema.AGE, out, notes
+    out = recode(s, lambda v: None if v in missing_words else band_label(v))
+    excel = {c: schema.fix_excel_band(c) for c in rest if schema.fix_excel_band(c) != c}
+    if excel:
+        pairs = ", ".join(f"'{a}' -> '{band_label(a)}'" for a in list(excel)[:4])
+        notes.append(f"{header!r}: age bands that Excel had turned into dates were put back ({pairs})")
+    return schema.AGE_BAND, out, notes
+
+
+def has_adults(frame: pd.DataFrame) -> bool:
+    """Whether an age or age-band column shows people aged 18 or over."""
+    if schema.AGE in frame.columns:
+        s = frame[schema.AGE]
+        cats = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else pd.unique(s.dropna())
+        for c in cats:
+            try:
+                if int(float(c)) >= 18:
+                    return True
+            except (TypeError, ValueError):
+                continue
+    if schema.AGE_BAND in frame.columns:
+        s = frame[schema.AGE_BAND]
+        cats = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else pd.unique(s.dropna())
+        for c in cats:
+            b = schema.band_bounds(str(c))
+            if b is not None and b[1] >= 18 and b[0] >= 18:
+                return True
+            if b is None and re.search(r"(?i)adult|18\+|over 17", str(c)):
+                return True
+    return False
+
+
+# ---- dimension normalisers -----------------------------------------------------------------------
+_ADULT_SEX = {
+    "male": "Male", "m": "Male", "males": "Male", "man": "Male", "men": "Male", "boys": "Male", "boy": "Male",
+    "female": "Female", "f": "Female", "females": "Female", "woman": "Female", "women": "Female",
+    "girls": "Female", "girl": "Female", "other": "Other", "unknown": "Unknown", "notknown": "Unknown",
+    "notstated": "Unknown",
+}
+
+
+def sex_value(v: str, adults: bool) -> str | None:
+    if is_missing_word(v) and schema.normalise_header(v) not in ("unknown", "notknown", "notstated"):
+        return None
+    if adults:
+        return _ADULT_SEX.get(schema.normalise_header(v), v.strip())
+    return schema.normalise_sex(v)
+
+
+_OUTCOME_KEYS = {schema.normalise_header(k): v for k, v in {
+    "no further action": "No further action",
+    "a no further action disposal": "No further action",
+    "nfa": "No further action",
+    "nothing found - no further action": "No further action",
+    "community resolution": "Community resolution",
+    "local resolution": "Community resolution",
+    "youth caution": "Youth caution",
+    "youth conditional caution": "Youth conditional caution",
+    "conviction": "Conviction",
+    "convicted": "Conviction",
+    "arrest": "Arrest",
+    "suspect arrested": "Arrest",
+    "khat or cannabis warning": "Khat or cannabis warning",
+    "khat / cannabis warning": "Khat or cannabis warning",
+    "cannabis warning": "Khat or cannabis warning",
+    "penalty notice for disorder": "Penalty notice for disorder",
+    "summons / charged by post": "Summons or charged by post",
+    "summons": "Summons or charged by post",
+    "suspect summonsed to court": "Summons or charged by post",
+    "caution (simple or conditional)": "Caution (simple or conditional)",
+    "caution": "Caution (simple or conditional)",
+    "offender cautioned": "Caution (simple or conditional)",
+}.items()}
+
+
+def outcome_value(v: str) -> str:
+    """One spelling per outcome across police.uk and Home Office tables ('A no further action disposal'
+    and 'No Further Action' -> 'No further action'); others as written."""
+    return _OUTCOME_KEYS.get(schema.normalise_header(v), v.strip())
+
+
+_MEASURE_KEYS: dict[str, str] = {}
+for _m in schema.MEASURES:
+    _MEASURE_KEYS[schema.normalise_header(_m)] = _m
+    _MEASURE_KEYS[schema.normalise_header(_m + "s")] = _m
+_MEASURE_KEYS.update({schema.normalise_header(k): v for k, v in {
+    "arrests": "Arrest", "stop and searches": "Stop and search", "stop search": "Stop and search",
+    "stop-and-search": "Stop and search", "searches": "Stop and search", "search": "Stop and search",
+    "recorded crime": "Recorded offence", "recorded offences": "Recorded offence", "offences": "Recorded offence",
+    "proven offences": "Proven offence", "proven": "Proven offence",
+}.items()})
+
+
+def measure_value(v: str) -> str:
+    return _MEASURE_KEYS.get(schema.normalise_header(v), v.strip())
+
+
+def force_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
+    """Canonical force names; names that match no force are kept as written and listed in a note."""
+    unknown: list[str] = []
+
+    def fix(v: str) -> str:
+        f = schema.normalise_force(v)
+        if f is None:
+            unknown.append(v)
+            return v
+        return f
+
+    out = recode(s, fix)
+    out, _ = merge_spellings(out, strip_prefix=False)
+    notes = []
+    if unknown:
+        notes.append(f"{header!r}: not recognised as a police force of England and Wales, so kept as written: "
+                     f"{quote_list(sorted(unknown))}")
+    return out, notes
+
+
+def financial_year_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
+    bad: list[str] = []
+
+    def fix(v: str) -> str | None:
+        fy = schema.normalise_financial_year(v)
+        if fy is None:
+            bad.append(v)
+        return fy
+
+    out = recode(s, fix)
+    notes = []
+    if bad:
+        ss = s if _is_clean_cat(s) else as_text(s)
+        counts = value_counts(ss)
+        k = sum(counts.get(b, 0) for b in bad)
+        notes.append(f"{plural(k, 'row')} whose {header!r} is not a financial year ({quote_list(bad, 3)}) "
+                     f"set to {NOT_RECORDED}")
+    return out, notes
+
+
+def fy_parse_share(s: pd.Series) -> float:
+    """Share of distinct non-blank values that read as a financial year."""
+    s = s if _is_clean_cat(s) else as_text(s)
+    cats = list(s.cat.categories)
+    if not cats:
+        return 0.0
+    return sum(schema.normalise_financial_year(c) is not None for c in cats) / len(cats)
+
+
+# ---- dates ---------------------------------------------------------------------------------------
+_TIME_WITH_ZONE = re.compile(r"^(.*?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{1,2}(?::?\d{1,2})?)$",
+                             re.I)
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_DATE_MIN = np.datetime64("1900-01-01")
+_DATE_MAX = np.datetime64("2200-01-01")
+_DAY_FIRST = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y",
+              "%b %Y", "%B %Y", "%Y%m%d", "%d/%m/%y")
+
+
+def _drop_zone(text: str) -> str:
+    """'2019-12-01T01:48:53+00:00' -> '2019-12-01T01:48:53': the local time as written is kept."""
+    t = text.strip()
+    m = _TIME_WITH_ZONE.match(t)
+    return m.group(1) if m else t
+
+
+def _as_ns(values) -> np.ndarray:
+    """Naive datetime64[ns]; NaT for anything outside 1900-2200 or that is not a date."""
+    try:
+        idx = pd.DatetimeIndex(values)
+        if idx.tz is not None:
+            idx = idx.tz_localize(None)
+        arr = idx.to_numpy()
+    except (ValueError, TypeError, OverflowError):
+        return np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    ok = ~np.isnat(arr) & (arr >= _DATE_MIN) & (arr < _DATE_MAX)
+    out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[ok] = arr[ok].astype("datetime64[ns]")
+    return out
+
+
+def _parse_dates(texts: list[str], fmt: str) -> np.ndarray:
+    try:
+        parsed = pd.to_datetime(pd.Series(texts, dtype=object), format=fmt, errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        return np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
+    return _as_ns(parsed)
+
+
+def date_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
+    """Timestamps from ISO text (any UTC offset dropped: the local time as written is kept), UK
+    day-first dates, Excel serial numbers or real date cells."""
+    notes: list[str] = []
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return pd.Series(_as_ns(s), index=s.index, name=s.name), notes
+    if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype) \
+            and not pd.api.types.is_bool_dtype(s.dtype):
+        return _serial_dates(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float), s.index), \
+            [f"{header!r} held Excel date numbers; they were turned into dates"]
+    s = s if _is_clean_cat(s) else as_text(s)
+    cats = [str(c) for c in s.cat.categories]
+    nums = [parse_number(c) for c in cats]
+    if cats and all(n is not None and 1 <= n < 2958466 for n in nums):
+        parsed = _serial_dates(np.array(nums, dtype=float), None).to_numpy()
+        notes.append(f"{header!r} held Excel date numbers; they were turned into dates")
+    else:
+        stripped = [_drop_zone(c) for c in cats]
+        parsed = _parse_dates(stripped, "ISO8601")
+        for fmt in _DAY_FIRST:
+            todo = np.isnat(parsed)
+            if not todo.any():
+                break
+            idx = np.flatnonzero(todo)
+            parsed[idx] = _parse_dates([stripped[i] for i in idx], fmt)
+    ext = np.append(parsed.astype("datetime64[ns]"), np.array(["NaT"], dtype="datetime64[ns]"))
+    vals = ext[s.cat.codes.to_numpy().astype(np.int64)]
+    bad = [c for c, p in zip(cats, parsed) if np.isnat(p)]
+    if bad:
+        counts = value_counts(s)
+        k = sum(counts.get(b, 0) for b in bad)
+        notes.append(f"{plural(k, 'row')} whose {header!r} is not a date ({quote_list(bad, 3)}) left without a date")
+    return pd.Series(vals, index=s.index, name=s.name), notes
+
+
+def _serial_dates(nums: np.ndarray, index) -> pd.Series:
+    ok = (nums >= 1) & (nums < 2958466)
+    days = np.where(ok, nums, np.nan)
+    out = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    return pd.Series(_as_ns(out), index=index)
+
+
+def financial_year_of_dates(dates: pd.Series) -> pd.Series:
+    """'2019-20' etc. for each date (April-March), missing where there is no date."""
+    d = pd.DatetimeIndex(dates)
+    year = d.year.to_numpy(dtype=float, na_value=np.nan)
+    month = d.month.to_numpy(dtype=float, na_value=np.nan)
+    start = year - (month < 4)
+    ok = ~np.isnan(start)
+    codes = np.full(len(start), -1, dtype=np.int64)
+    labels: list[str | None] = []
+    if ok.any():
+        uniq, inv = np.unique(start[ok].astype(np.int64), return_inverse=True)
+        codes[ok] = inv
+        labels = [schema.fy_label(int(u)) for u in uniq]
+    return rebuild(codes, labels, dates.index, schema.FINANCIAL_YEAR)
+
+
+# ---- rows to leave out ---------------------------------------------------------------------------
+_TOTAL_ROW = re.compile(r"(?i)^\s*(grand\s+|overall\s+|sub-?\s*)?totals?\b|^\s*all\s*$")
+
+
+def trailing_rows_to_drop(frame: pd.DataFrame) -> tuple[int, list[str]]:
+    """How many rows at the end are totals or footnotes, and notes saying so."""
+    n = len(frame)
+    if n == 0 or len(frame.columns) == 0:
+        return 0, []
+    first = frame.columns[0]
+    dropped_totals: list[str] = []
+    footnotes = 0
+    end = n
+    for _ in range(min(20, n)):
+        row = frame.iloc[end - 1]
+        texts = [cell_text(v) for v in row.tolist()]
+        filled = [t for t in texts if t is not None]
+        head = cell_text(frame[first].iloc[end - 1])
+        if head is not None and _TOTAL_ROW.match(head):
+            dropped_totals.append(head)
+        elif len(frame.columns) >= 3 and len(filled) == 1 and texts[0] is not None and parse_number(texts[0]) is None:
+            footnotes += 1
+        else:
+            break
+        end -= 1
+        if end == 0:
+            break
+    notes = []
+    if dropped_totals:
+        what = "a totals row" if len(dropped_totals) == 1 else plural(len(dropped_totals), "totals row")
+        notes.append(f"left out {what} at the end of the table ({quote_list(dropped_totals[::-1], 3)}), "
+                     "so nothing is counted twice")
+    if footnotes:
+        notes.append(f"left out {plural(footnotes, 'note line')} at the end of the table")
+    if end == 0:
+        return 0, []
+    return n - end, notes

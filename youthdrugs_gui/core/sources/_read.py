@@ -1,0 +1,699 @@
+"""Reading a file into a plain table, whatever it is: CSV (any usual encoding and delimiter), Excel
+(.xlsx), OpenDocument (.ods) or Parquet. What a file *is* comes from its first bytes, not its name, so a
+workbook renamed .csv is still read as a workbook; files that are not tables get a message saying what
+they are and what to do.
+
+The result is a RawTable: one column per header, text columns as categoricals of stripped, non-blank
+strings (blank cells are missing), numbers and dates as they were stored in a workbook or Parquet file."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import LoadError
+from ._common import Ticker, plural, quote_list
+from ._normalise import as_text, cell_text, rebuild
+
+_SAMPLE_BYTES = 1 << 16
+_BLOCK = 1 << 22  # pyarrow block: progress and cancel are checked after each one
+_SCAN_ROWS = 40  # rows looked at to find the header row
+
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG picture"),
+    (b"\xff\xd8\xff", "a JPEG picture"),
+    (b"GIF87a", "a GIF picture"),
+    (b"GIF89a", "a GIF picture"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a compressed (gzip) file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program, not a data file"),
+    (b"{\\rtf", "a Rich Text (RTF) document"),
+    (b"BZh", "a compressed (bzip2) file"),
+    (b"\xfd7zXZ\x00", "a compressed (xz) file"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
+@dataclass
+class RawTable:
+    path: Path
+    kind: str  # "csv", "xlsx", "ods", "parquet"
+    frame: pd.DataFrame  # unique column names
+    headers: dict[str, str]  # column name in frame -> header as written in the file
+    sha256: str
+    detail: str  # how it was read, e.g. "CSV, UTF-8, comma-separated"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+# ---- entry points --------------------------------------------------------------------------------
+def check_path(path: str | Path) -> Path:
+    """The path as a Path, or a LoadError saying why it cannot be read."""
+    try:
+        p = Path(path).expanduser()
+    except (TypeError, ValueError, RuntimeError):
+        raise LoadError(f"{path!r} is not a file name.") from None
+    try:
+        if not p.exists():
+            raise LoadError(f"{p}: there is no such file. Check the name and the folder, and try again.")
+        if p.is_dir():
+            raise LoadError(f"{p} is a folder, not a file. Open the data files inside it instead.")
+        if not p.is_file():
+            raise LoadError(f"{p} is not an ordinary file, so it cannot be read as data.")
+    except OSError as e:
+        raise LoadError(f"{p}: cannot be opened ({_os_reason(e)}).") from None
+    return p
+
+
+def read_bytes(path: Path, ticker: Ticker) -> tuple[bytes, str]:
+    """The whole file and its SHA-256, read in blocks so a large file can be cancelled."""
+    h = hashlib.sha256()
+    parts: list[bytes] = []
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            done = 0
+            while True:
+                ticker.check()
+                block = f.read(1 << 23)
+                if not block:
+                    break
+                h.update(block)
+                parts.append(block)
+                done += len(block)
+                if size:
+                    ticker.tick(done / size)
+    except OSError as e:
+        raise LoadError(f"{path}: cannot be read ({_os_reason(e)}).") from None
+    except MemoryError:
+        raise LoadError(f"{path} is too large to load on this computer.") from None
+    return b"".join(parts), h.hexdigest()
+
+
+def read_table(path: str | Path, *, sheet: str | None = None, ticker: Ticker | None = None) -> RawTable:
+    """Read any supported file into a RawTable (LoadError for anything that is not a readable table)."""
+    ticker = ticker or Ticker()
+    p = check_path(path)
+    data, sha = read_bytes(p, ticker.sub(0.0, 0.15))
+    return table_from_bytes(p, data, sha, sheet=sheet, ticker=ticker.sub(0.15, 1.0))
+
+
+def table_from_bytes(p: Path, data: bytes, sha: str, *, sheet: str | None = None,
+                     ticker: Ticker | None = None) -> RawTable:
+    ticker = ticker or Ticker()
+    if not data.strip():
+        raise LoadError(f"{p.name} is empty: it holds no data. Check that you chose the right file.")
+    kind = sniff_kind(p, data)
+    ext = p.suffix.lower()
+    notes: list[str] = []
+    if kind == "xlsx":
+        if ext not in (".xlsx", ".xlsm"):
+            notes.append(f"the file is named '{ext or 'without an extension'}' but is an Excel workbook; "
+                         "it was read as one")
+        frame, headers, detail, more = _read_xlsx(p, data, sheet, ticker)
+    elif kind == "ods":
+        if ext != ".ods":
+            notes.append(f"the file is named '{ext or 'without an extension'}' but is an OpenDocument "
+                         "spreadsheet; it was read as one")
+        frame, headers, detail, more = _read_ods(p, data, sheet, ticker)
+    elif kind == "parquet":
+        frame, headers, detail, more = _read_parquet(p, data, ticker)
+    else:
+        if ext in (".xlsx", ".xlsm", ".xls", ".ods", ".parquet"):
+            notes.append(f"the file is named '{ext}' but holds plain text (CSV); it was read as CSV")
+        frame, headers, detail, more = _read_csv(p, data, ticker)
+    notes += more
+    frame, headers, more = _tidy(p, frame, headers)
+    notes += more
+    ticker.tick(1.0)
+    return RawTable(path=p, kind=kind if kind != "text" else "csv", frame=frame, headers=headers, sha256=sha,
+                    detail=detail, notes=notes)
+
+
+# ---- what is this file? --------------------------------------------------------------------------
+def sniff_kind(p: Path, data: bytes) -> str:
+    """'xlsx', 'ods', 'parquet' or 'text'; a LoadError for anything else (pictures, archives, old or
+    password-protected Office files...)."""
+    head = data[:64]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(p, data)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        _ole_error(p, data)
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    for magic, what in _BINARY_MAGIC:
+        if head.startswith(magic):
+            raise LoadError(f"{p.name} is {what}, not a table of data. Choose a CSV, Excel (.xlsx), "
+                            "OpenDocument (.ods) or Parquet file.")
+    return "text"
+
+
+def _zip_kind(p: Path, data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+            mimetype = b""
+            if "mimetype" in names:
+                mimetype = z.read("mimetype")[:200]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError, KeyError):
+        raise LoadError(
+            f"{p.name} looks like an Excel workbook or a ZIP archive, but it is damaged and cannot be opened. "
+            "Open it in Excel and save it again, or ask for a new copy.") from None
+    if any(n.lower() == "xl/workbook.xml" or n.lower().startswith("xl/workbook") for n in names):
+        return "xlsx"
+    if b"opendocument.spreadsheet" in mimetype:
+        return "ods"
+    if b"opendocument" in mimetype or any(n.startswith("word/") for n in names):
+        raise LoadError(f"{p.name} is a text document (Word or OpenDocument), not a table. "
+                        "Copy the table into a spreadsheet and save it as .xlsx or CSV.")
+    if any(n.startswith("ppt/") for n in names):
+        raise LoadError(f"{p.name} is a PowerPoint presentation, not a table of data.")
+    inner = [n for n in names if not n.endswith("/")]
+    listed = f" (it holds {quote_list([Path(n).name for n in inner], 4)})" if inner else " (it is empty)"
+    raise LoadError(f"{p.name} is a ZIP archive{listed}. Unzip it first and open the data files inside.")
+
+
+def _ole_error(p: Path, data: bytes) -> None:
+    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+        raise LoadError(
+            f"{p.name} is protected with a password, so it cannot be read. Open it in Excel, remove the "
+            "password (File > Info > Protect Workbook > Encrypt with Password, then clear it), save it, and "
+            "load it again; or save the sheet as CSV.")
+    if "WordDocument".encode("utf-16-le") in data:
+        raise LoadError(f"{p.name} is a Word document, not a table. Copy the table into a spreadsheet and "
+                        "save it as .xlsx or CSV.")
+    raise LoadError(
+        f"{p.name} is an old-style Excel 97-2003 workbook (.xls), which cannot be read here. Open it in "
+        "Excel and save it as an Excel Workbook (.xlsx) or as CSV, then load that file.")
+
+
+# ---- text: encoding, delimiter, header ----------------------------------------------------------
+def _decode(p: Path, data: bytes) -> tuple[bytes, str, str]:
+    """The file as UTF-8 bytes without a BOM, the encoding's name for the user, and the sample text."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        body, enc = data[3:], "UTF-8 (with BOM)"
+    elif data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _encoding_error(p) from None
+        body, enc = text.encode("utf-8"), "UTF-16"
+    else:
+        sample = data[:_SAMPLE_BYTES]
+        nul = sample.count(b"\x00")
+        if nul:
+            utf16 = _utf16_without_bom(sample)
+            if utf16 is None:
+                raise LoadError(
+                    f"{p.name} holds binary data, not text: it is not a CSV file (is it a renamed file of "
+                    "another kind?). Choose a CSV, Excel (.xlsx), OpenDocument (.ods) or Parquet file.")
+            try:
+                text = data.decode(utf16)
+            except UnicodeDecodeError:
+                raise _encoding_error(p) from None
+            body, enc = text.encode("utf-8"), "UTF-16"
+        else:
+            try:
+                data.decode("utf-8")
+                body, enc = data, "UTF-8"
+            except UnicodeDecodeError:
+                if any(b in data for b in _CP1252_UNDEFINED):
+                    text, enc = data.decode("latin-1"), "Latin-1"
+                else:
+                    text, enc = data.decode("cp1252"), "Windows (cp1252)"
+                body = text.encode("utf-8")
+    sample_text = body[:_SAMPLE_BYTES].decode("utf-8", errors="ignore")
+    if sample_text[:1] == "\ufeff":
+        sample_text = sample_text[1:]
+        body = body[3:] if body.startswith(b"\xef\xbb\xbf") else body
+    bad = len(_CONTROL.findall(sample_text))
+    if sample_text and bad / len(sample_text) > 0.01:
+        raise _encoding_error(p)
+    return body, enc, sample_text
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    even = sample[0::2].count(b"\x00")
+    odd = sample[1::2].count(b"\x00")
+    half = max(1, len(sample) // 2)
+    if odd / half > 0.3 and even / half < 0.05:
+        return "utf-16-le"
+    if even / half > 0.3 and odd / half < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _encoding_error(p: Path) -> LoadError:
+    return LoadError(
+        f"{p.name}: cannot work out how the text in this file is encoded, or it is not text at all. "
+        "Open it in Excel and use Save As > 'CSV UTF-8 (Comma delimited)', then load the new file.")
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """',', ';', tab or '|': the one that splits the sample into the most consistent number of cells."""
+    best, best_score = ",", (-1.0, 0)
+    for d in (",", ";", "\t", "|"):
+        try:
+            rows = list(csv.reader(lines, delimiter=d))
+        except csv.Error:
+            continue
+        widths = [len(r) for r in rows if any(c.strip() for c in r)]
+        if not widths:
+            continue
+        modal = max(set(widths), key=lambda w: (widths.count(w), w))
+        if modal < 2:
+            continue
+        share = widths.count(modal) / len(widths)
+        score = (round(share, 2), modal)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _header_index(rows: list[list]) -> int:
+    """Row index of the header: the first row as long as most rows near the top (CSV title lines have
+    fewer fields) with at least half as many filled cells as the widest row (title rows padded with
+    empty cells are skipped too)."""
+    rows = rows[:_SCAN_ROWS]
+    filled = [sum(1 for v in r if cell_text(v) is not None) for r in rows]
+    widest = max(filled, default=0)
+    if widest == 0:
+        return -1
+    need = max(min(2, widest), math.ceil(widest / 2))
+    lengths = [len(r) for r, f in zip(rows, filled) if f]
+    modal = max(set(lengths), key=lambda n: (lengths.count(n), n))
+    for i, (r, f) in enumerate(zip(rows, filled)):
+        if f >= need and len(r) >= modal:
+            return i
+    for i, f in enumerate(filled):
+        if f >= need:
+            return i
+    return -1
+
+
+def _unique_names(headers: list[object]) -> tuple[list[str], dict[str, str], list[str]]:
+    """Column names from header cells: blanks become 'Column 3', repeats get ' (2)'."""
+    names: list[str] = []
+    orig: dict[str, str] = {}
+    seen: set[str] = set()
+    repeats: list[str] = []
+    for i, h in enumerate(headers):
+        text = cell_text(h)
+        text = re.sub(r"\s+", " ", text) if text is not None else None
+        base = text if text is not None else f"Column {i + 1}"
+        name = base
+        k = 2
+        while name in seen:
+            name = f"{base} ({k})"
+            k += 1
+        if name != base:
+            repeats.append(base)
+        seen.add(name)
+        names.append(name)
+        orig[name] = text if text is not None else ""
+    notes = []
+    if repeats:
+        notes.append(f"more than one column is headed {quote_list(sorted(set(repeats)), 3)}; "
+                     "the later ones are numbered (2), (3)...")
+    return names, orig, notes
+
+
+def _read_csv(p: Path, data: bytes, ticker: Ticker):
+    body, enc, sample = _decode(p, data)
+    ticker.tick(0.05)
+    if not sample.strip():
+        raise LoadError(f"{p.name} is empty: it holds no data. Check that you chose the right file.")
+    stripped = sample.lstrip()
+    if stripped[:1] in "{[" and len(body) < (1 << 24):
+        try:
+            json.loads(body.decode("utf-8", errors="strict"))
+            raise LoadError(f"{p.name} is a JSON file, not a table. (If it is a column mapping, choose it as "
+                            "the mapping, not as the data file.)")
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            pass
+    low = stripped[:500].lower()
+    if low.startswith("<!doctype html") or low.startswith("<html") or "<table" in low[:300]:
+        raise LoadError(f"{p.name} is a web page (HTML), not a table file. Open it in Excel and save it as "
+                        "an Excel Workbook (.xlsx) or CSV, then load that file.")
+    if low.startswith("<?xml"):
+        raise LoadError(f"{p.name} is an XML file, not a table this program can read. Open it in Excel and "
+                        "save it as an Excel Workbook (.xlsx) or CSV, then load that file.")
+    lines = sample.splitlines(keepends=True)
+    if len(body) > len(sample.encode("utf-8")) and len(lines) > 1:
+        lines = lines[:-1]  # the last sample line may be cut short
+    delim = _sniff_delimiter([ln for ln in lines[:200]])
+    try:
+        reader = csv.reader(io.StringIO("".join(lines)), delimiter=delim)
+        head_rows: list[list[str]] = []
+        line_ends: list[int] = []
+        for row in reader:
+            head_rows.append(row)
+            line_ends.append(reader.line_num)
+            if len(head_rows) >= _SCAN_ROWS:
+                break
+    except csv.Error as e:
+        raise LoadError(f"{p.name} could not be read as CSV ({e}). Open it in Excel and save it as CSV again.") \
+            from None
+    hi = _header_index(head_rows)
+    if hi < 0:
+        raise LoadError(f"{p.name} has no column headings and no data.")
+    names, orig, notes = _unique_names(head_rows[hi])
+    if hi > 0:
+        notes.append(f"skipped {plural(hi, 'line')} above the column headings (a title)")
+    skip_lines = line_ends[hi]
+    dname = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}[delim]
+    detail = f"CSV, {enc}, {dname}-separated"
+    if enc not in ("UTF-8", "UTF-8 (with BOM)"):
+        notes.append(f"the text was read as {enc}")
+    frame = _csv_arrow(body, names, delim, skip_lines, ticker.sub(0.05, 0.9))
+    if frame is None:
+        frame, more = _csv_python(p, body, names, delim, hi, ticker.sub(0.05, 0.9))
+        notes += more
+    return frame, orig, detail, notes
+
+
+def _csv_arrow(body: bytes, names: list[str], delim: str, skip_lines: int, ticker: Ticker) -> pd.DataFrame | None:
+    """Fast path: pyarrow, every column read as dictionary-encoded text. None if some row does not
+    fit the header (the careful reader then takes over)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    dict_type = pa.dictionary(pa.int32(), pa.string())
+    ro = pacsv.ReadOptions(skip_rows=skip_lines, column_names=names, block_size=_BLOCK, use_threads=True)
+    # no invalid_row_handler: a row that does not fit raises, and the careful reader takes over
+    po = pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, newlines_in_values=False)
+    co = pacsv.ConvertOptions(column_types={n: dict_type for n in names}, strings_can_be_null=False,
+                              quoted_strings_can_be_null=False, null_values=[])
+    total = max(1, len(body))
+    try:
+        reader = pacsv.open_csv(pa.BufferReader(body), read_options=ro, parse_options=po, convert_options=co)
+        batches = []
+        rows = 0
+        avg = None
+        for batch in reader:
+            batches.append(batch)
+            rows += batch.num_rows
+            if avg is None and rows:
+                avg = max(1.0, min(total, _BLOCK) / max(rows, 1))
+            ticker.tick(min(0.95, rows * (avg or 1.0) / total))
+        table = pa.Table.from_batches(batches, schema=reader.schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, pa.ArrowIndexError,
+            pa.ArrowKeyError, pa.ArrowCapacityError, pa.ArrowException, ValueError, UnicodeDecodeError):
+        return None
+    table = table.unify_dictionaries()
+    cols: dict[str, pd.Series] = {}
+    for name, col in zip(table.column_names, table.columns):
+        ticker.check()
+        if col.num_chunks:
+            dictionary = col.chunk(0).dictionary.to_pylist()
+            codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in col.chunks])
+        else:
+            dictionary, codes = [], np.empty(0, dtype=np.int32)
+        cols[name] = rebuild(codes, [cell_text(v) for v in dictionary], None, name)
+    ticker.tick(1.0)
+    return pd.DataFrame(cols) if cols else pd.DataFrame(index=range(table.num_rows))
+
+
+def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: int, ticker: Ticker):
+    """Careful path for odd files: the csv module, short rows padded, rows with surplus cells left out."""
+    text = body.decode("utf-8", errors="replace")
+    n = len(names)
+    rows: list[list[str]] = []
+    long_rows = 0
+    first_long = None
+    total = max(1, len(text))
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=delim, strict=False)
+        for i, row in enumerate(reader):
+            if i <= header_row:
+                continue
+            if i % 20000 == 0:
+                ticker.tick(min(0.9, reader.line_num * 60 / total))
+            if len(row) < n:
+                row = row + [""] * (n - len(row))
+            elif len(row) > n:
+                extra = row[n:]
+                if any(c.strip() for c in extra):
+                    long_rows += 1
+                    first_long = first_long or reader.line_num
+                    continue
+                row = row[:n]
+            rows.append(row)
+    except csv.Error as e:
+        raise LoadError(f"{p.name} could not be read as CSV ({e}). Open it in Excel and save it as CSV again.") \
+            from None
+    notes = []
+    if long_rows:
+        notes.append(f"left out {plural(long_rows, 'row')} with more cells than there are column headings "
+                     f"(the first at line {first_long}); check the file in a spreadsheet")
+    cols: dict[str, pd.Series] = {}
+    if rows:
+        for j, name in enumerate(names):
+            ticker.check()
+            cols[name] = as_text(pd.Series([r[j] for r in rows], dtype=object, name=name))
+    frame = pd.DataFrame(cols) if cols else pd.DataFrame({nm: pd.Series([], dtype=object) for nm in names})
+    return frame, notes
+
+
+# ---- workbooks and Parquet -----------------------------------------------------------------------
+def _choose_sheet(p: Path, sheets: list[str], peek) -> tuple[str, list[str]]:
+    """The sheet asked for, else the one that looks most like a table (most filled cells near the top)."""
+    notes: list[str] = []
+    if not sheets:
+        raise LoadError(f"{p.name} has no worksheets.")
+    if len(sheets) == 1:
+        return sheets[0], notes
+    best, best_score = None, 0
+    for s in sheets:
+        rows = peek(s)
+        score = sum(1 for r in rows for v in r if cell_text(v) is not None)
+        width = max((sum(1 for v in r if cell_text(v) is not None) for r in rows), default=0)
+        if width >= 2 and score > best_score:
+            best, best_score = s, score
+    if best is None:
+        best = sheets[0]
+    others = [s for s in sheets if s != best]
+    notes.append(f"read the sheet '{best}' (the workbook also has {quote_list(others, 5)}; "
+                 "choose another sheet if that is not the one you wanted)")
+    return best, notes
+
+
+def _pick_named_sheet(p: Path, sheets: list[str], sheet: str) -> str:
+    if sheet in sheets:
+        return sheet
+    low = {s.strip().casefold(): s for s in sheets}
+    if sheet.strip().casefold() in low:
+        return low[sheet.strip().casefold()]
+    if sheet.strip().isdigit() and 1 <= int(sheet) <= len(sheets):
+        return sheets[int(sheet) - 1]
+    raise LoadError(f"{p.name} has no sheet called '{sheet}'. Its sheets are: {quote_list(sheets, 20)}.")
+
+
+def _frame_from_rows(p: Path, rows: list[tuple], ticker: Ticker) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    hi = _header_index([list(r) for r in rows[:_SCAN_ROWS]])
+    if hi < 0:
+        raise LoadError(f"{p.name}: the sheet is empty: it has no column headings and no data.")
+    header = list(rows[hi])
+    body = rows[hi + 1:]
+    width = max([len(header)] + [len(r) for r in body[:1000]])
+    header += [None] * (width - len(header))
+    names, orig, notes = _unique_names(header)
+    if hi > 0:
+        notes.append(f"skipped {plural(hi, 'row')} above the column headings (a title)")
+    cols: dict[str, pd.Series] = {}
+    for j, name in enumerate(names):
+        ticker.check()
+        vals = [r[j] if j < len(r) else None for r in body]
+        cols[name] = _typed_column(vals, name)
+    frame = pd.DataFrame(cols) if cols else pd.DataFrame()
+    return frame, orig, notes
+
+
+def _typed_column(vals: list, name: str) -> pd.Series:
+    """A workbook column: numbers stay numbers, dates stay dates, anything else becomes text."""
+    kinds = set()
+    for v in vals:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if isinstance(v, bool):
+            kinds.add("text")
+        elif isinstance(v, int | float):
+            kinds.add("num")
+        elif isinstance(v, pd.Timestamp) or hasattr(v, "year") and hasattr(v, "month") and hasattr(v, "day"):
+            kinds.add("date")
+        else:
+            kinds.add("text")
+        if len(kinds) > 1:
+            break
+    if kinds == {"num"}:
+        arr = np.array([np.nan if (v is None or isinstance(v, str)) else float(v) for v in vals], dtype=float)
+        return pd.Series(arr, name=name)
+    if kinds == {"date"}:
+        conv = pd.to_datetime(pd.Series([None if isinstance(v, str) else v for v in vals], dtype=object),
+                              errors="coerce")
+        return pd.Series(conv.to_numpy(dtype="datetime64[ns]"), name=name)
+    return as_text(pd.Series(vals, dtype=object, name=name))
+
+
+def _read_xlsx(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise LoadError("Excel files cannot be read: the openpyxl package is missing. Reinstall the program.") \
+            from None
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds of error for a damaged file
+        raise LoadError(
+            f"{p.name} looks like an Excel workbook but could not be opened ({type(e).__name__}); it may be "
+            "damaged. Open it in Excel and save it again, or save the sheet as CSV.") from None
+    try:
+        names = list(wb.sheetnames)
+
+        def peek(s: str) -> list[tuple]:
+            ws = wb[s]
+            return [tuple(r) for r in ws.iter_rows(max_row=_SCAN_ROWS, values_only=True)]
+
+        if sheet:
+            chosen, notes = _pick_named_sheet(p, names, sheet), []
+        else:
+            chosen, notes = _choose_sheet(p, names, peek)
+        ws = wb[chosen]
+        rows: list[tuple] = []
+        total = ws.max_row or 0
+        for i, r in enumerate(ws.iter_rows(values_only=True)):
+            rows.append(tuple(r))
+            if i % 5000 == 0:
+                ticker.tick(min(0.8, i / total) if total else 0.0)
+    except LoadError:
+        raise
+    except Exception as e:
+        raise LoadError(
+            f"{p.name} looks like an Excel workbook but could not be read ({type(e).__name__}); it may be "
+            "damaged. Open it in Excel and save it again, or save the sheet as CSV.") from None
+    finally:
+        try:
+            wb.close()
+        except Exception:
+            pass
+    while rows and all(cell_text(v) is None for v in rows[-1]):
+        rows.pop()
+    frame, headers, more = _frame_from_rows(p, rows, ticker.sub(0.8, 1.0))
+    return frame, headers, f"Excel workbook, sheet '{chosen}'", notes + more
+
+
+def _read_ods(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
+    try:
+        book = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="odf", dtype=object)
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise LoadError("OpenDocument files cannot be read: the odfpy package is missing. Reinstall the program.") \
+            from None
+    except Exception as e:
+        raise LoadError(
+            f"{p.name} looks like an OpenDocument spreadsheet but could not be opened ({type(e).__name__}); it "
+            "may be damaged. Open it and save it again, or save the sheet as CSV.") from None
+    ticker.tick(0.7)
+    names = [str(s) for s in book]
+    frames = {str(k): v for k, v in book.items()}
+
+    def peek(s: str) -> list[tuple]:
+        return [tuple(r) for r in frames[s].head(_SCAN_ROWS).itertuples(index=False, name=None)]
+
+    if sheet:
+        chosen, notes = _pick_named_sheet(p, names, sheet), []
+    else:
+        chosen, notes = _choose_sheet(p, names, peek)
+    rows = [tuple(None if _isna(v) else v for v in r) for r in frames[chosen].itertuples(index=False, name=None)]
+    while rows and all(cell_text(v) is None for v in rows[-1]):
+        rows.pop()
+    frame, headers, more = _frame_from_rows(p, rows, ticker.sub(0.7, 1.0))
+    return frame, headers, f"OpenDocument spreadsheet, sheet '{chosen}'", notes + more
+
+
+def _isna(v: object) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _read_parquet(p: Path, data: bytes, ticker: Ticker):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(pa.BufferReader(data)).read()
+        ticker.tick(0.6)
+        frame = table.to_pandas()
+    except Exception as e:  # pyarrow raises several kinds of error for a damaged file
+        raise LoadError(f"{p.name} looks like a Parquet file but could not be read ({type(e).__name__}); it may "
+                        "be damaged or from a newer program.") from None
+    names, orig, notes = _unique_names(list(frame.columns))
+    frame = frame.set_axis(names, axis=1)
+    cols: dict[str, pd.Series] = {}
+    for name in names:
+        s = frame[name].reset_index(drop=True)
+        if pd.api.types.is_bool_dtype(s.dtype) or not (
+            pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype)
+        ):
+            s = as_text(s)
+        cols[name] = s
+    return pd.DataFrame(cols), orig, "Parquet file", notes
+
+
+# ---- tidy: empty rows and columns ----------------------------------------------------------------
+def _tidy(p: Path, frame: pd.DataFrame, headers: dict[str, str]):
+    notes: list[str] = []
+    if len(frame.columns) == 0:
+        raise LoadError(f"{p.name} has no columns that can be used.")
+    empty = np.ones(len(frame), dtype=bool)
+    empty_cols = []
+    for name in frame.columns:
+        s = frame[name]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            miss = s.cat.codes.to_numpy() < 0
+        else:
+            miss = s.isna().to_numpy()
+        empty &= miss
+        if miss.all() and not headers.get(name):
+            empty_cols.append(name)
+    if empty_cols:
+        frame = frame.drop(columns=empty_cols)
+        headers = {k: v for k, v in headers.items() if k not in empty_cols}
+    if len(frame.columns) == 0:
+        raise LoadError(f"{p.name} has no columns that can be used: every column is empty and has no heading.")
+    n_empty = int(empty.sum())
+    if n_empty == len(frame):
+        shown = quote_list(list(headers.values()) or list(frame.columns), 4)
+        raise LoadError(f"{p.name} has column headings ({shown}) but no rows of data.")
+    if n_empty:
+        frame = frame.loc[~empty].reset_index(drop=True)
+        notes.append(f"left out {plural(n_empty, 'empty row')}")
+    return frame, headers, notes
+
+
+def _os_reason(e: OSError) -> str:
+    import errno
+
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied: you may not have access to it, or another program has it open"
+    if e.errno == errno.ENOENT:
+        return "it does not exist"
+    return e.strerror or type(e).__name__
