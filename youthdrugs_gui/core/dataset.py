@@ -52,6 +52,15 @@ def _ordered_categories(values: pd.Series, col: str, missing: bool) -> list[str]
     return schema.sort_values([str(v) for v in present], preferred) + tail
 
 
+def _has_fractions(s: pd.Series) -> bool:
+    """A measurement such as a latitude (not a code or a small count): not offered as a checklist."""
+    if not pd.api.types.is_float_dtype(s.dtype):
+        return False
+    v = s.to_numpy(dtype=float, na_value=np.nan)
+    v = v[np.isfinite(v)]
+    return bool(len(v)) and bool(np.any(v != np.round(v)))
+
+
 def _age_key(s: str) -> tuple:
     """Ages in numeric order; anything that is not a number after them, so odd input cannot crash."""
     try:
@@ -167,7 +176,7 @@ class Dataset:
                 roles[col] = Role.CATEGORY
                 continue
             nunique = s.nunique(dropna=True)
-            if pd.api.types.is_numeric_dtype(s.dtype) and nunique > MAX_FACET_VALUES:
+            if pd.api.types.is_numeric_dtype(s.dtype) and (nunique > MAX_FACET_VALUES or _has_fractions(s)):
                 out[col] = s
                 roles[col] = Role.NUMBER
                 continue

@@ -231,7 +231,24 @@ def suppress(
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
         raise ValueError("k must be a whole number of 2 or more (commonly 5 or 10)")
-    k = int(k)
+    return _shape(table, value_col=value_col, k=int(k), by=by, totals=totals)
+
+
+def tabulate(
+    table: pd.DataFrame,
+    *,
+    value_col: str = schema.COUNT,
+    by: Sequence[str] | None = None,
+    totals: bool = True,
+) -> SuppressionResult:
+    """The same table shape as `suppress` (a cross-tab for two dimensions, totals, one table per
+    measure) with nothing hidden: for casework exports that are not published."""
+    return _shape(table, value_col=value_col, k=1, by=by, totals=totals)
+
+
+def _shape(table: pd.DataFrame, *, value_col: str, k: int, by: Sequence[str] | None,
+           totals: bool) -> SuppressionResult:
+    """Tabulate and protect; k=1 protects nothing (no count lies in 1..k-1)."""
     if value_col not in table.columns:
         raise ValueError(f"the table has no column {value_col!r}")
     all_dims = [c for c in table.columns if c != value_col]
@@ -354,6 +371,8 @@ def suppress(
 
 
 def _rule_text(k: int, primary: int, secondary: int, totals: bool) -> str:
+    if k < 2:
+        return "none"
     small = f"counts of 1 to {k - 1}" if k > 2 else "counts of 1"
     text = f"{small} shown as {SUPPRESSED}, zeros shown as 0"
     if not totals:

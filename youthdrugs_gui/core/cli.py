@@ -1,0 +1,215 @@
+"""The batch commands on top of the same core as the window:
+
+    youthdrugs-gui export [FILE ...] [filters] [--group-by COL [--stack-by COL]] -o OUT
+    youthdrugs-gui info FILE ...
+
+Bad input of any kind exits 2 with one line saying what is wrong and what to do; never a traceback,
+never a partial output file."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import __version__
+from . import schema
+from .errors import FilterError, YouthDrugsError
+from .filters import Engine, FilterState
+
+SUBCOMMANDS = ("export", "info")
+
+
+class _UsageError(YouthDrugsError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one line (exit 2), not a usage block."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise _UsageError(f"{message} (see: youthdrugs-gui {self.prog.split()[-1]} --help)")
+
+
+def _names(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def _age(text: str) -> tuple[int, int]:
+    parts = text.replace("–", "-").split("-")
+    try:
+        nums = [int(p) for p in parts if p.strip() != ""]
+    except ValueError:
+        raise FilterError(f"--age {text!r} is not an age range; write it like 10-15 or 12.") from None
+    if len(nums) == 1:
+        return nums[0], nums[0]
+    if len(nums) == 2:
+        return min(nums), max(nums)
+    raise FilterError(f"--age {text!r} is not an age range; write it like 10-15 or 12.")
+
+
+def _years(text: str) -> tuple[str, str]:
+    parts = text.split(":")
+    if len(parts) > 2:
+        raise FilterError(f"--year {text!r}: write one year (2020-21) or a range (2018-19:2022-23).")
+    a = schema.normalise_financial_year(parts[0], bare_year_is_end=False)
+    b = schema.normalise_financial_year(parts[-1], bare_year_is_end=False)
+    if a is None or b is None:
+        raise FilterError(f"--year {text!r} is not a financial year; write it like 2018-19 or 2018-19:2022-23.")
+    return (a, b) if a <= b else (b, a)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="youthdrugs-gui", description="Explore and export data on children's drug offences. "
+                "With no command, opens the window.")
+    p.add_argument("--version", action="version", version=f"youthdrugs-gui {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    e = sub.add_parser("export", help="filter a data set and write the rows (or a summary table) to CSV/XLSX")
+    e.add_argument("files", nargs="*", metavar="FILE", help="data files (default: the synthetic sample)")
+    e.add_argument("--source-format", choices=["generic", "policeuk", "homeoffice", "yjb"],
+                   help="read the files as this format instead of detecting it")
+    e.add_argument("--mapping", metavar="MAPPING.json", help="column mapping file for the generic importer")
+    e.add_argument("--police-force", dest="file_force", metavar="NAME",
+                   help="police force of police.uk files whose names do not say it")
+    e.add_argument("--force", metavar="NAMES", help="police forces, comma-separated")
+    e.add_argument("--age", metavar="MIN-MAX", help="exact ages, e.g. 10-15")
+    e.add_argument("--offence-type", metavar="NAMES", help="offence types, comma-separated")
+    e.add_argument("--drug-class", metavar="A,B", help="drug classes, comma-separated")
+    e.add_argument("--outcome", metavar="NAMES", help="outcomes, comma-separated")
+    e.add_argument("--year", metavar="FIRST[:LAST]", help="financial years, e.g. 2018-19:2022-23")
+    e.add_argument("--filter", action="append", default=[], metavar="COLUMN=V1,V2",
+                   help="keep these values of any column (canonical name or the file's own header); repeatable")
+    e.add_argument("--search", metavar="TEXT", help="keep rows with this text in any text column")
+    e.add_argument("--view", metavar="VIEW.json", help="a view saved from the window (other options add to it)")
+    e.add_argument("--group-by", metavar="COL", help="write a summary table: sum of count by this column")
+    e.add_argument("--stack-by", metavar="COL", help="and by this second column")
+    e.add_argument("--suppress-below", type=int, metavar="K",
+                   help="summary tables: show counts 1 to K-1 as [c], with secondary suppression")
+    e.add_argument("--columns", metavar="C1,C2", help="columns to write (rows export), in this order")
+    e.add_argument("--format", choices=["csv", "xlsx"], help="output format (default: from the file name)")
+    e.add_argument("--no-bom", action="store_true", help="CSV without the byte-order mark Excel needs for UTF-8")
+    e.add_argument("-o", "--output", required=True, metavar="OUT", help="file to write")
+
+    i = sub.add_parser("info", help="what a file holds and how it was read")
+    i.add_argument("files", nargs="+", metavar="FILE")
+    i.add_argument("--source-format", choices=["generic", "policeuk", "homeoffice", "yjb"])
+    i.add_argument("--mapping", metavar="MAPPING.json")
+    i.add_argument("--police-force", dest="file_force", metavar="NAME")
+    return p
+
+
+def _load(opts):
+    from .sources import load_files, load_sample
+
+    if not opts.files:
+        return load_sample()
+    return load_files(opts.files, fmt=opts.source_format, mapping=opts.mapping, force=opts.file_force)
+
+
+def _state_from(opts, engine: Engine) -> FilterState:
+    ds = engine.ds
+    state = FilterState.load(opts.view) if opts.view else FilterState()
+
+    def values(col: str, text: str, norm) -> None:
+        nonlocal state
+        if not ds.has(col):
+            raise FilterError(f"{ds.name} has no {schema.CANONICAL[col].label.lower()} column to filter by.")
+        state = state.with_values(col, [norm(v) or v for v in _names(text)])
+
+    if opts.force:
+        values(schema.FORCE, opts.force, schema.normalise_force)
+    if opts.offence_type:
+        values(schema.OFFENCE_TYPE, opts.offence_type, schema.normalise_offence_type)
+    if opts.drug_class:
+        values(schema.DRUG_CLASS, opts.drug_class, schema.normalise_drug_class)
+    if opts.outcome:
+        cats = {v.casefold(): v for v in ds.categories(schema.OUTCOME)} if ds.has(schema.OUTCOME) else {}
+        values(schema.OUTCOME, opts.outcome, lambda v: cats.get(v.casefold()))
+    for f in opts.filter:
+        col, sep, vals = f.partition("=")
+        if not sep or not col.strip():
+            raise FilterError(f'--filter {f!r}: write it as "COLUMN=VALUE1,VALUE2".')
+        real = ds.resolve_column(col.strip())
+        state = state.with_values(real, _names(vals))
+    if opts.age:
+        state = state.with_age_range(_age(opts.age))
+    if opts.year:
+        state = state.with_year_range(_years(opts.year))
+    if opts.search:
+        state = state.with_search(opts.search)
+    return engine.check(state)
+
+
+def _export(opts) -> str:
+    from . import export as ex
+    from .disclosure import aggregate, suppress, tabulate
+
+    out = Path(opts.output)
+    fmt = opts.format or (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".csv", ".xlsx") else "csv")
+    ds = _load(opts)
+    engine = Engine(ds)
+    state = _state_from(opts, engine)
+    result = engine.apply(state)
+    for m in result.messages:
+        print(f"note: {m}", file=sys.stderr)
+    prov = {"filter_state": state.to_dict(), "filters_in_words": state.describe(ds)}
+    if opts.group_by:
+        group = [ds.resolve_column(opts.group_by)]
+        if opts.stack_by:
+            group.append(ds.resolve_column(opts.stack_by))
+        table = aggregate(ds, result.rows, group)
+        k = opts.suppress_below
+        if k is not None:
+            if k < 2:
+                raise FilterError("--suppress-below must be 2 or more (commonly 5 or 10).")
+            table = suppress(table, k=k, by=group)
+        else:
+            table = tabulate(table, by=group)
+        res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
+        return f"Wrote a table of {res.rows:,} rows ({', '.join(ds.label(g) for g in group)}) to {res.path}"
+    if opts.suppress_below is not None:
+        raise FilterError("--suppress-below applies to summary tables: add --group-by COLUMN.")
+    cols = [ds.resolve_column(c) for c in _names(opts.columns)] if opts.columns else None
+    res = ex.export_rows(ds, result.rows, out, columns=cols, fmt=fmt, bom=not opts.no_bom, provenance=prov)
+    return (f"Wrote {res.rows:,} of {ds.n_rows:,} rows ({result.totals_text()}) to {res.path}"
+            + (" — synthetic sample data" if ds.synthetic else ""))
+
+
+def _info(opts) -> str:
+    from .sources import describe_mapping
+
+    return describe_mapping(_load(opts)).rstrip("\n")
+
+
+def run_cli(argv: list[str]) -> int:
+    try:
+        opts = build_parser().parse_args(argv)
+    except YouthDrugsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    try:
+        if opts.command == "export":
+            print(_export(opts))
+        elif opts.command == "info":
+            print(_info(opts))
+        else:
+            build_parser().print_help()
+        return 0
+    except YouthDrugsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written.", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: there is not enough memory for this data; try a smaller extract.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: log it, never show a traceback
+        from .crashlog import log_exception
+
+        log = log_exception(type(exc), exc, exc.__traceback__)
+        print(f"error: something unexpected went wrong ({type(exc).__name__}); details were saved to {log}",
+              file=sys.stderr)
+        return 1
