@@ -1,0 +1,168 @@
+"""The filter panel and controller: ticking, only-this, all/none, age slider, years, search,
+undo/redo, and bursts of changes coalesced."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from youthdrugs_gui.core.dataset import Dataset
+from youthdrugs_gui.qt.controller import Controller
+from youthdrugs_gui.qt.facets import FilterPanel
+
+
+@pytest.fixture
+def ds() -> Dataset:
+    return Dataset.from_frame(pd.DataFrame({
+        "financial_year": ["2018-19", "2019-20", "2020-21", "2020-21", "2021-22", "2021-22"],
+        "force": ["Essex", "Kent", "Essex", "Norfolk", "Kent", "Essex"],
+        "age": [11, 12, 13, 15, 16, 17],
+        "drug_class": ["A", "B", "B", "C", "A", "B"],
+        "outcome": ["Conviction", "Youth caution", "No further action", "Conviction", "Conviction",
+                    "Community resolution"],
+        "Object of search": ["Controlled drugs"] * 6,
+    }), name="panel test")
+
+
+@pytest.fixture
+def panel(qtbot, ds):
+    c = Controller()
+    p = FilterPanel(c)
+    qtbot.addWidget(p)
+    c.set_dataset(ds)
+    p.show()
+    return p, c
+
+
+def _counts(facet) -> dict[str, str]:
+    return {facet.list.item(i).data(Qt.ItemDataRole.UserRole): facet.list.item(i).text()
+            for i in range(facet.list.count())}
+
+
+def test_panel_has_a_facet_per_filterable_column(panel):
+    p, _ = panel
+    assert set(p.facets) == {"force", "drug_class", "outcome", "Object of search"}
+    assert p.age is not None and p.year is not None
+    assert p.more is not None  # 'Object of search' lives under More filters
+
+
+def test_unticking_a_value_filters_and_updates_counts(panel, qtbot):
+    p, c = panel
+    force = p.facets["force"]
+    item = force.item("Kent")
+    item.setCheckState(Qt.CheckState.Unchecked)
+    c.flush()
+    assert c.result.n_rows == 4
+    assert c.state.selected("force") == {"Essex", "Norfolk"}
+    # the class counts now leave Kent out; the force list's own counts do not
+    assert _counts(p.facets["drug_class"])["A"] == "A  (1)"
+    assert _counts(force)["Kent"] == "Kent  (2)"
+
+
+def test_zero_count_values_stay_listed_but_greyed(panel):
+    p, c = panel
+    c.only("drug_class", "C")
+    c.flush()
+    kent = p.facets["force"].item("Kent")
+    assert kent.text() == "Kent  (0)"
+    assert kent.foreground().color() != p.facets["force"].item("Norfolk").foreground().color()
+
+
+def test_only_this_all_and_none(panel, qtbot):
+    p, c = panel
+    force = p.facets["force"]
+    force.only.emit("force", "Norfolk")
+    c.flush()
+    assert c.result.n_rows == 1
+    assert force.item("Essex").checkState() == Qt.CheckState.Unchecked
+    qtbot.mouseClick(force.none_button, Qt.MouseButton.LeftButton)
+    c.flush()
+    assert c.result.n_rows == 0
+    qtbot.mouseClick(force.all_button, Qt.MouseButton.LeftButton)
+    c.flush()
+    assert c.result.n_rows == 6
+    assert c.state.selected("force") is None
+
+
+def test_double_click_is_only_this(panel, qtbot):
+    p, c = panel
+    force = p.facets["force"]
+    force.list.itemDoubleClicked.emit(force.item("Kent"))
+    c.flush()
+    assert c.state.selected("force") == {"Kent"}
+
+
+def test_age_slider_narrows_rows(panel):
+    p, c = panel
+    p.age.slider.setValue((12, 15))
+    c.flush()
+    assert c.state.age_range == (12, 15)
+    assert c.result.n_rows == 3
+    p.age.slider.setValue((11, 17))
+    c.flush()
+    assert c.state.age_range is None
+
+
+def test_year_range(panel):
+    p, c = panel
+    p.year.first.setCurrentText("2020-21")
+    c.flush()
+    assert c.state.year_range == ("2020-21", "2021-22")
+    assert c.result.n_rows == 4
+
+
+def test_search_box(panel, qtbot):
+    p, c = panel
+    qtbot.keyClicks(p.search, "norf")
+    c.flush()
+    assert c.result.n_rows == 1
+
+
+def test_find_box_in_long_lists_hides_other_values(qtbot):
+    forces = ["Essex", "Kent", "Norfolk", "Suffolk", "Surrey", "Sussex", "Dorset", "Durham", "Gwent", "Cheshire"]
+    ds = Dataset.from_frame(pd.DataFrame({"force": forces}), name="t")
+    c = Controller()
+    p = FilterPanel(c)
+    qtbot.addWidget(p)
+    c.set_dataset(ds)
+    f = p.facets["force"]
+    assert f.search is not None
+    f.search.setText("su")
+    hidden = {f.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(f.list.count()) if f.list.item(i).isHidden()}
+    assert "Suffolk" not in hidden and "Sussex" not in hidden and "Surrey" not in hidden and "Essex" in hidden
+
+
+def test_undo_redo_and_reset(panel):
+    p, c = panel
+    c.only("force", "Essex")
+    c.set_age_range((13, 17))
+    c.flush()
+    assert c.result.n_rows == 2
+    c.undo()
+    c.flush()
+    assert c.state.age_range is None and c.result.n_rows == 3
+    assert p.age.slider.value() == (11, 17)
+    c.undo()
+    c.flush()
+    assert c.result.n_rows == 6
+    assert p.facets["force"].item("Kent").checkState() == Qt.CheckState.Checked
+    c.redo()
+    c.flush()
+    assert c.state.selected("force") == {"Essex"}
+    c.reset()
+    c.flush()
+    assert c.state.is_empty
+    c.undo()
+    c.flush()
+    assert c.state.selected("force") == {"Essex"}
+
+
+def test_a_burst_of_changes_is_coalesced_and_the_last_one_wins(panel, qtbot):
+    p, c = panel
+    published = []
+    c.result_changed.connect(lambda r: published.append(r.state))
+    for lo in (11, 12, 13, 14, 15, 16):
+        p.age.slider.setValue((lo, 17))
+    assert len(published) <= 2  # the first change at once, the rest coalesced
+    qtbot.waitUntil(lambda: published and published[-1].age_range == (16, 17), timeout=1000)
+    assert c.result.n_rows == 2

@@ -1,0 +1,323 @@
+"""The whole window on the synthetic sample, driven the way a caseworker drives it."""
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from youthdrugs_gui.core.sources import load_sample
+from youthdrugs_gui.qt.export_dialog import ExportDialog
+from youthdrugs_gui.qt.mainwindow import MainWindow
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def win(qtbot, settings):
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.open_sample()
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _settle(w) -> None:
+    w.controller.flush()
+    QApplication.processEvents()
+
+
+def _status(w) -> str:
+    return w.summary.text()
+
+
+def _forces_shown(w) -> set[str]:
+    m = w.model
+    col = m.column_names().index("force")
+    return {m.data(m.index(r, col)) for r in range(min(m.rowCount(), 5000))}
+
+
+def test_opens_on_the_sample_and_says_it_is_synthetic(win):
+    assert "synthetic" in win.windowTitle()
+    assert _status(win).startswith("Showing 100,000 of 100,000 rows")
+    assert win.model.rowCount() == 100_000
+    assert win.chart.series is not None and win.chart.series.group_by == "financial_year"
+
+
+@pytest.mark.parametrize("column, value", [
+    ("force", "Essex"), ("offence_type", "Possession"), ("drug_class", "A"), ("outcome", "Conviction"),
+    ("sex", "Girls"),
+])
+def test_each_facet_changes_table_chart_and_counts(win, column, value):
+    before_chart = win.chart.series.values.sum()
+    win.filters.facets[column].only.emit(column, value)
+    _settle(win)
+    r = win.controller.result
+    assert win.model.rowCount() == r.n_rows < 100_000
+    col = win.model.column_names().index(column)
+    assert {win.model.data(win.model.index(i, col)) for i in range(min(r.n_rows, 500))} == {value}
+    assert win.chart.series.values.sum() == r.n_rows < before_chart
+    assert _status(win).startswith(f"Showing {r.n_rows:,} of 100,000 rows")
+    assert value in win.filters_text.text()
+    # the other facets now count only rows with this value
+    other = "drug_class" if column != "drug_class" else "force"
+    assert sum(int(c) for c in r.facet_counts[other]) == r.n_rows
+
+
+def test_unticking_with_the_keyboard(win, qtbot):
+    facet = win.filters.facets["drug_class"]
+    facet.list.setFocus()
+    facet.list.setCurrentRow(0)  # A
+    qtbot.keyClick(facet.list, Qt.Key.Key_Space)
+    _settle(win)
+    assert win.controller.state.selected("drug_class") == {"B", "C", "Not known"}
+    assert win.controller.result.n_rows == 100_000 - 21_288
+
+
+def test_age_slider_and_published_essex_figure(win):
+    win.filters.age.slider.setValue((10, 15))
+    win.filters.year.first.setCurrentText("2018-19")
+    win.filters.year.last.setCurrentText("2022-23")
+    win.controller.only("force", "Essex")
+    _settle(win)
+    assert win.controller.result.n_rows == 1214
+    assert "Showing 1,214 of 100,000 rows" in _status(win)
+    assert "Age 10-15" in win.filters_text.text()
+
+
+def test_search_box_filters(win, qtbot):
+    qtbot.keyClicks(win.filters.search, "west merc")
+    _settle(win)
+    assert _forces_shown(win) == {"West Mercia"}
+
+
+def test_undo_redo_shortcuts(win, qtbot):
+    win.controller.only("force", "Norfolk")
+    _settle(win)
+    n = win.controller.result.n_rows
+    win.table.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    _settle(win)
+    assert win.controller.result.n_rows == 100_000
+    qtbot.keyClick(win, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    _settle(win)
+    assert win.controller.result.n_rows == n
+    assert win.filters.facets["force"].item("Essex").checkState() == Qt.CheckState.Unchecked
+
+
+def test_clicking_a_chart_bar_cross_filters(win, qtbot):
+    win.controller.set_grouping("force", None)
+    _settle(win)
+    win.chart.click_group("Kent")
+    _settle(win)
+    assert win.controller.state.selected("force") == {"Kent"}
+    assert win.filters.facets["force"].item("Essex").checkState() == Qt.CheckState.Unchecked
+    assert win.filters.facets["force"].item("Kent").checkState() == Qt.CheckState.Checked
+    win.chart.click_group("Essex")
+    _settle(win)
+    assert win.controller.state.selected("force") == {"Kent", "Essex"}
+    win.chart.click_group("Kent")
+    win.chart.click_group("Essex")
+    _settle(win)
+    assert win.controller.state.selected("force") is None
+
+
+def test_sorting_by_header_click(win, qtbot):
+    win.controller.only("force", "Rutland" if False else "City of London")
+    _settle(win)
+    m = win.model
+    col = m.column_names().index("age")
+    header = win.table.horizontalHeader()
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().center().__class__(x, 5))
+    ages = [int(m.data(m.index(r, col))) for r in range(m.rowCount())]
+    assert ages == sorted(ages) or ages == sorted(ages, reverse=True)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().center().__class__(x, 5))
+    ages2 = [int(m.data(m.index(r, col))) for r in range(m.rowCount())]
+    assert ages2 == list(reversed(sorted(ages2))) or ages2 == sorted(ages2)
+    assert ages2 != ages
+
+
+def test_copy_cells_from_the_table(win, qtbot):
+    win.controller.only("force", "City of London")
+    _settle(win)
+    m = win.model
+    sel = win.table.selectionModel()
+    sel.select(m.index(0, 2), sel.SelectionFlag.Select)
+    sel.select(m.index(1, 2), sel.SelectionFlag.Select)
+    win.table.setFocus()
+    qtbot.keyClick(win.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "Police force\nCity of London\nCity of London\n"
+
+
+def _export(win, qtbot, tmp_path, name, setup) -> ExportDialog:
+    dlg = ExportDialog(win, win.settings)
+    qtbot.addWidget(dlg)
+    dlg.path.setText(str(tmp_path / name))
+    setup(dlg)
+    dlg.start_export()
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=30000)
+    return dlg
+
+
+def test_export_dialog_writes_filtered_rows(win, qtbot, tmp_path):
+    win.controller.only("force", "West Mercia")
+    win.controller.set_year_range(("2020-21", "2020-21"))
+    win.controller.set_values("outcome", ["Youth caution", "Youth conditional caution", "Conviction"])
+    _settle(win)
+    dlg = _export(win, qtbot, tmp_path, "wm.csv", lambda d: None)
+    assert "52 rows" in dlg.summary.text()
+    out = tmp_path / "wm.csv"
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 52 and {r["Police force"] for r in rows} == {"West Mercia"}
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    prov = json.loads((tmp_path / "wm.csv.provenance.json").read_text())
+    assert prov["filter_state"]["filters"]["force"] == ["West Mercia"]
+    assert "Exported 52 rows" in win.statusBar().currentMessage()
+
+
+def test_export_dialog_selected_rows_and_chosen_columns(win, qtbot, tmp_path):
+    win.controller.only("force", "City of London")
+    _settle(win)
+    sel = win.table.selectionModel()
+    for r in (0, 2):
+        sel.select(win.model.index(r, 0), sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
+
+    def setup(d):
+        d.selected_button.setChecked(True)
+        for i in range(d.columns.count()):
+            it = d.columns.item(i)
+            it.setCheckState(Qt.CheckState.Checked if it.text() in ("Police force", "Age")
+                             else Qt.CheckState.Unchecked)
+
+    _export(win, qtbot, tmp_path, "sel.csv", setup)
+    text = (tmp_path / "sel.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert text[0] == "Police force,Age" and len(text) == 3
+
+
+def test_export_chart_table_with_suppression(win, qtbot, tmp_path):
+    win.controller.set_grouping("force", "drug_class")
+    win.controller.set_values("force", ["Norfolk", "Suffolk", "City of London"])
+    win.controller.set_age_range((11, 12))
+    _settle(win)
+
+    def setup(d):
+        d.table_button.setChecked(True)
+        d.suppress.setChecked(True)
+        d.k.setValue(5)
+
+    _export(win, qtbot, tmp_path, "table.csv", setup)
+    lines = (tmp_path / "table.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Police force,")
+    for line in lines[1:]:
+        for cell in line.split(",")[1:]:
+            assert cell in ("[c]", "0") or int(cell) >= 5
+
+
+def test_export_asks_before_overwriting(win, qtbot, tmp_path, monkeypatch):
+    target = tmp_path / "keep.csv"
+    target.write_text("precious")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    dlg = ExportDialog(win, win.settings)
+    qtbot.addWidget(dlg)
+    dlg.path.setText(str(target))
+    dlg.start_export()
+    assert not dlg.busy
+    assert target.read_text() == "precious"
+
+
+def test_failed_load_shows_message_and_keeps_the_data(win, qtbot, tmp_path):
+    bad = tmp_path / "broken.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    win.controller.only("force", "Essex")
+    _settle(win)
+    n = win.controller.result.n_rows
+    win.open_files([str(bad)])
+    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "error_dialog") is not None, timeout=10000)
+    box = win.findChild(QMessageBox, "error_dialog")
+    assert "broken.csv" in box.text() and "Traceback" not in box.text()
+    assert win.controller.result.n_rows == n
+    assert "synthetic" in win.windowTitle()
+    box.close()
+
+
+def test_open_real_files_on_a_worker_thread(win, qtbot, shared_raw):
+    files = sorted(str(p) for p in (shared_raw / "police-uk-stop-search").glob("*.csv"))
+    win.open_files(files)
+    qtbot.waitUntil(lambda: win.dataset is not None and not win.dataset.synthetic, timeout=20000)
+    assert win.controller.result.n_rows == 2527
+    assert "Object of search" in win.filters.facets
+    assert "synthetic" not in win.windowTitle()
+    assert win.recent_files()[0] == files
+
+
+def test_saved_view_round_trip(win, tmp_path):
+    win.controller.only("force", "Essex")
+    win.controller.set_age_range((12, 14))
+    _settle(win)
+    path = tmp_path / "essex.view.json"
+    win.save_view(str(path))
+    win.controller.reset()
+    _settle(win)
+    assert win.controller.result.n_rows == 100_000
+    win.open_view(str(path))
+    _settle(win)
+    assert win.controller.state.selected("force") == {"Essex"}
+    assert win.filters.age.slider.value() == (12, 14)
+    from youthdrugs_gui.core.cli import run_cli
+    assert run_cli(["export", "--view", str(path), "-o", str(tmp_path / "v.csv")]) == 0
+    assert len((tmp_path / "v.csv").read_text(encoding="utf-8-sig").splitlines()) == win.controller.result.n_rows + 1
+
+
+def test_settings_are_restored(qtbot, settings):
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.open_sample()
+    w.show()
+    qtbot.waitExposed(w)
+    w.resize(1024, 700)
+    size = w.size()
+    w.controller.set_grouping("drug_class", "sex")
+    w.split.setSizes([400, 900])
+    w.controller.only("force", "Kent")
+    _settle(w)
+    w.close()
+    w2 = MainWindow(settings)
+    qtbot.addWidget(w2)
+    w2.show_dataset(load_sample(), [], w2.last_view())
+    w2.show()
+    qtbot.waitExposed(w2)
+    assert w2.size() == size
+    assert (w2.controller.group_by, w2.controller.stack_by) == ("drug_class", "sex")
+    assert w2.chart.group_by == "drug_class"
+    assert w2.controller.state.selected("force") == {"Kent"}
+    assert abs(w2.split.sizes()[0] - 400) < 20
+
+
+def test_every_menu_action_has_a_shortcut_or_is_reachable(win):
+    for act in win.menuBar().actions():
+        assert "&" in act.text()
+    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for m in win.menuBar().actions()
+                 for a in m.menu().actions() if not a.isSeparator()}
+    assert shortcuts["Open…"] == "Ctrl+O"
+    assert shortcuts["Export…"] == "Ctrl+E"
+    assert shortcuts["Undo filter change"] == "Ctrl+Z"
+    assert shortcuts["Save view…"] == "Ctrl+S"
+
+
+def test_table_model_is_never_copied_on_filter_change(win):
+    ds = win.dataset
+    codes_before = ds.codes("force")
+    win.controller.only("force", "Kent")
+    _settle(win)
+    assert win.dataset.codes("force") is codes_before
+    assert np.shares_memory(win.model._cols[2].codes, codes_before)

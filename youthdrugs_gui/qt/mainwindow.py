@@ -1,0 +1,408 @@
+"""The main window: filter panel on the left, table in the centre, chart beside it, status bar below;
+menus for every action; files load on a worker thread."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
+
+from .. import APP_NAME, __version__
+from ..core import schema
+from ..core.dataset import Dataset
+from ..core.errors import YouthDrugsError
+from ..core.filters import FilterState, Result
+from .chart import ChartPanel
+from .controller import Controller
+from .facets import FilterPanel
+from .table import TableModel, TableView
+from .workers import Loader
+
+OPEN_FILTER = ("Data files (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.parquet *.pq);;"
+               "CSV (*.csv *.txt *.tsv);;Excel (*.xlsx *.xlsm);;OpenDocument (*.ods);;Parquet (*.parquet *.pq);;"
+               "All files (*)")
+VIEW_FILTER = "Saved views (*.view.json *.json);;All files (*)"
+MAX_RECENT = 8
+CHART_COLUMNS = (schema.FINANCIAL_YEAR, schema.FORCE, schema.AGE, schema.AGE_BAND, schema.OFFENCE_TYPE,
+                 schema.DRUG_CLASS, schema.OUTCOME, schema.SEX, schema.MEASURE, schema.ETHNICITY)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.setAcceptDrops(True)
+        self.setMinimumSize(1024, 600)
+        self.controller = Controller(self)
+        self.loader = Loader(self)
+        self.dataset: Dataset | None = None
+        self._paths: list[str] = []
+        self._pending_view: str | None = None
+
+        self.filters = FilterPanel(self.controller)
+        self.model = TableModel(self)
+        self.table = TableView()
+        self.table.setModel(self.model)
+        self.chart = ChartPanel()
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.table)
+        self.right.addWidget(self.chart)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(self.filters)
+        self.split.addWidget(self.right)
+        self.split.setStretchFactor(0, 0)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([330, 1070])
+        self.right.setSizes([480, 360])
+        self.split.setChildrenCollapsible(False)
+        self.right.setChildrenCollapsible(False)
+        self.setCentralWidget(self.split)
+
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Summary")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.filters_text = QLabel()
+        self.filters_text.setAccessibleName("Active filters")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(200)
+        self.progress.setAccessibleName("Loading progress")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel loading")
+        self.cancel_button.clicked.connect(self.loader.cancel)
+        busy = QWidget()
+        bl = QHBoxLayout(busy)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.progress)
+        bl.addWidget(self.cancel_button)
+        self.busy = busy
+        busy.setVisible(False)
+        sb = self.statusBar()
+        self.summary.setContentsMargins(4, 0, 12, 0)
+        sb.addWidget(self.summary)
+        sb.addWidget(self.filters_text, 1)
+        sb.addPermanentWidget(busy)
+
+        self._build_menus()
+        self.controller.dataset_changed.connect(self._on_dataset)
+        self.controller.result_changed.connect(self._on_result)
+        self.controller.history_changed.connect(self._on_history)
+        self.controller.grouping_changed.connect(self.chart.set_grouping)
+        self.chart.grouping_changed.connect(self.controller.set_grouping)
+        self.chart.bar_clicked.connect(self.controller.cross_filter)
+        self.loader.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_load_failed)
+        self.loader.cancelled.connect(lambda: self.statusBar().showMessage("Loading cancelled; the data "
+                                                                           "that was open is still open.", 8000))
+        self.loader.busy_changed.connect(self._on_busy)
+        self._restore_settings()
+
+    # ---- menus -------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                act.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                act.setShortcut(QKeySequence(shortcut))
+        if tip:
+            act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        return act
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self.open_action = self._action("&Open…", self.open_dialog, QKeySequence.StandardKey.Open,
+                                        "Open CSV, Excel, OpenDocument or Parquet files")
+        f.addAction(self.open_action)
+        f.addAction(self._action("Open &sample", lambda: self.open_sample(), "Ctrl+Shift+O",
+                                 "Open the synthetic sample data set"))
+        self.recent_menu = f.addMenu("Open &recent")
+        f.addSeparator()
+        self.export_action = self._action("&Export…", self.export_dialog, "Ctrl+E",
+                                          "Export the filtered rows or the chart's table to CSV or Excel")
+        f.addAction(self.export_action)
+        f.addAction(self._action("Save chart as &PNG…", lambda: self._save_chart("png")))
+        f.addAction(self._action("Save chart as S&VG…", lambda: self._save_chart("svg")))
+        f.addSeparator()
+        f.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        e = mb.addMenu("&Edit")
+        self.undo_action = self._action("&Undo filter change", self.controller.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("&Redo filter change", self.controller.redo,
+                                        ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        e.addAction(self.undo_action)
+        e.addAction(self.redo_action)
+        e.addSeparator()
+        copy = self._action("&Copy selected cells", self.table.copy_selection)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table's own Ctrl+C does the work
+        e.addAction(copy)
+        e.addAction(self._action("Reset &filters", self.controller.reset, "Ctrl+R"))
+        e.addAction(self._action("&Find…", self._focus_search, QKeySequence.StandardKey.Find))
+
+        v = mb.addMenu("&View")
+        v.addAction(self._action("&Save view…", self.save_view_dialog, QKeySequence.StandardKey.Save,
+                                 "Save the current filters to a file"))
+        v.addAction(self._action("&Open view…", self.open_view_dialog, "Ctrl+Shift+V",
+                                 "Apply filters saved in a view file"))
+        v.addSeparator()
+        v.addAction(self._action("Chart as &table", self.chart.show_table, "Ctrl+T"))
+        v.addAction(self._action("Show all &columns", self.table.show_all_columns))
+
+        h = mb.addMenu("&Help")
+        h.addAction(self._action("&About", self.about, QKeySequence.StandardKey.HelpContents))
+
+    def _focus_search(self) -> None:
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
+
+    # ---- data in -------------------------------------------------------------------------------
+    def show_dataset(self, ds: Dataset, paths: list[str] | None = None, state: FilterState | None = None) -> None:
+        """Swap in a loaded data set (UI thread only)."""
+        self._paths = list(paths or [])
+        notes = self.controller.set_dataset(ds, state)
+        if notes:
+            self.statusBar().showMessage("Some filters did not fit this data: " + "; ".join(notes), 10000)
+
+    def open_sample(self, state: FilterState | None = None) -> None:
+        from ..core.sources import load_sample
+
+        try:
+            self.show_dataset(load_sample(), [], state)
+        except YouthDrugsError as exc:
+            self._error(str(exc))
+
+    def open_files(self, paths: list[str], view: str | None = None) -> None:
+        """Load files on the worker thread; the open data stays until the new data is ready. A view
+        file, if given, is applied once they are open."""
+        if not paths:
+            return
+        self._pending_view = view
+        self.statusBar().showMessage(f"Opening {', '.join(Path(p).name for p in paths)}…")
+        self.loader.load(paths)
+
+    def open_dialog(self) -> None:
+        start = self.settings.value("last_folder", str(Path.home()))
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open data files", str(start), OPEN_FILTER)
+        if paths:
+            self.settings.setValue("last_folder", str(Path(paths[0]).parent))
+            self.open_files(paths)
+
+    def _on_loaded(self, ds: Dataset, paths: list[str]) -> None:
+        self.show_dataset(ds, paths)
+        self._add_recent(paths)
+        if self._pending_view:
+            self.open_view(self._pending_view)
+            self._pending_view = None
+        notes = [n for s in ds.sources for n in s.notes] + list(ds.notes)
+        msg = f"Opened {ds.name}: {ds.n_rows:,} rows."
+        if notes:
+            msg += " " + " ".join(notes[:3])
+        self.statusBar().showMessage(msg, 10000)
+
+    def _on_load_failed(self, message: str) -> None:
+        self.statusBar().clearMessage()
+        self._error(message, "Could not open the file")
+
+    def _on_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.progress.setValue(0)
+        self.open_action.setEnabled(True)
+
+    def _error(self, message: str, title: str = APP_NAME) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("error_dialog")
+        box.open()
+
+    # ---- results out ---------------------------------------------------------------------------
+    def _on_dataset(self, ds: Dataset) -> None:
+        self.dataset = ds
+        title = f"{ds.name} — {APP_NAME}"
+        if ds.synthetic:
+            title = f"{ds.name} (synthetic sample: not real children) — {APP_NAME}"
+        self.setWindowTitle(title)
+        self.model.set_dataset(ds, self.controller.sort_rows)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.fit_columns()
+        cols = [(c, ds.label(c)) for c in CHART_COLUMNS if c in ds.categorical_columns]
+        cols += [(c, ds.label(c)) for c in ds.facet_columns if c in ds.categorical_columns and c not in CHART_COLUMNS]
+        self.chart.set_columns(cols)
+
+    def _on_result(self, result: Result) -> None:
+        self.model.set_rows(result.rows)
+        ds = self.dataset
+        assert ds is not None
+        totals = result.totals_text()
+        per = " (per measure)" if len(result.totals) > 1 else ""
+        self.summary.setText(f"Showing {result.n_rows:,} of {result.n_total:,} rows — {totals}{per}")
+        words = result.state.describe(ds)
+        if result.messages:
+            words += " — " + " ".join(result.messages)
+        self.filters_text.setText(words)
+        self.filters_text.setToolTip(words)
+        message = next((m for m in result.messages if "never added" in m), "")
+        self.chart.set_series(result.series, message or ("No rows match these filters." if not result.n_rows else ""))
+        g = self.controller.group_by
+        self.chart.set_highlighted(set(result.state.selected(g)) if g and result.state.selected(g) is not None else None)
+
+    def _on_history(self, can_undo: bool, can_redo: bool) -> None:
+        self.undo_action.setEnabled(can_undo)
+        self.redo_action.setEnabled(can_redo)
+
+    # ---- views -------------------------------------------------------------------------------
+    def save_view_dialog(self) -> None:
+        start = self.settings.value("last_folder", str(Path.home()))
+        path, _ = QFileDialog.getSaveFileName(self, "Save view", str(Path(str(start)) / "my-view.view.json"),
+                                              VIEW_FILTER)
+        if path:
+            self.save_view(path)
+
+    def save_view(self, path: str) -> None:
+        try:
+            self.controller.state.save(path)
+            self.statusBar().showMessage(f"Saved the view to {path}", 8000)
+        except YouthDrugsError as exc:
+            self._error(str(exc))
+
+    def open_view_dialog(self) -> None:
+        start = self.settings.value("last_folder", str(Path.home()))
+        path, _ = QFileDialog.getOpenFileName(self, "Open view", str(start), VIEW_FILTER)
+        if path:
+            self.open_view(path)
+
+    def open_view(self, path: str) -> None:
+        try:
+            state = FilterState.load(path)
+        except YouthDrugsError as exc:
+            self._error(str(exc), "Could not open the view")
+            return
+        notes = self.controller.set_state(state)
+        if notes:
+            self._error("The view was applied, except: " + "; ".join(notes) + ".", "Part of the view did not fit")
+        else:
+            self.statusBar().showMessage(f"Applied the view {Path(path).name}", 8000)
+
+    # ---- export --------------------------------------------------------------------------------
+    def export_dialog(self) -> None:
+        if self.dataset is None or self.controller.result is None:
+            return
+        from .export_dialog import ExportDialog
+
+        self.controller.flush()
+        dlg = ExportDialog(self, self.settings)
+        dlg.open()
+
+    def _save_chart(self, kind: str) -> None:
+        start = Path(str(self.settings.value("last_folder", str(Path.home()))))
+        path, _ = QFileDialog.getSaveFileName(self, f"Save chart as {kind.upper()}", str(start / f"chart.{kind}"),
+                                              f"{kind.upper()} (*.{kind})")
+        if not path:
+            return
+        try:
+            (self.chart.export_png if kind == "png" else self.chart.export_svg)(path)
+            self.statusBar().showMessage(f"Saved the chart to {path}", 8000)
+        except (OSError, YouthDrugsError) as exc:
+            self._error(f"Could not save the chart: {exc}")
+
+    def about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<b>{APP_NAME}</b> {__version__}<p>Explore data on children's drug offences in "
+                          "England and Wales: filter, chart and export. Everything stays on this computer.</p>"
+                          "<p>The built-in sample is synthetic: no row is a real child.</p>")
+
+    # ---- drag and drop -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_files(paths)
+
+    # ---- recent files and settings --------------------------------------------------------------
+    def recent_files(self) -> list[list[str]]:
+        raw = self.settings.value("recent_files", "[]")
+        try:
+            items = json.loads(raw) if isinstance(raw, str) else []
+        except json.JSONDecodeError:
+            items = []
+        return [i for i in items if isinstance(i, list) and all(isinstance(p, str) for p in i)][:MAX_RECENT]
+
+    def _add_recent(self, paths: list[str]) -> None:
+        items = [paths] + [i for i in self.recent_files() if i != paths]
+        self.settings.setValue("recent_files", json.dumps(items[:MAX_RECENT]))
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        items = self.recent_files()
+        for i, paths in enumerate(items, 1):
+            text = " + ".join(Path(p).name for p in paths)
+            act = self.recent_menu.addAction(f"&{i} {text}")
+            act.setToolTip("\n".join(paths))
+            act.triggered.connect(lambda _=False, p=paths: self.open_files(p))
+        self.recent_menu.setEnabled(bool(items))
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geo = s.value("geometry")
+        if isinstance(geo, QByteArray) and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1400, 860)
+        for key, splitter in (("split", self.split), ("right_split", self.right)):
+            val = s.value(key)
+            if isinstance(val, QByteArray) and not val.isEmpty():
+                splitter.restoreState(val)
+        group = s.value("chart_group_by")
+        stack = s.value("chart_stack_by")
+        if isinstance(group, str) and group:
+            self.controller.group_by = group
+            self.controller.stack_by = stack if isinstance(stack, str) and stack else None
+        self._fill_recent()
+
+    def last_view(self) -> FilterState | None:
+        raw = self.settings.value("last_view")
+        if not isinstance(raw, str) or not raw:
+            return None
+        try:
+            return FilterState.from_json(raw)
+        except YouthDrugsError:
+            return None
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("split", self.split.saveState())
+        s.setValue("right_split", self.right.saveState())
+        s.setValue("chart_group_by", self.controller.group_by or "")
+        s.setValue("chart_stack_by", self.controller.stack_by or "")
+        s.setValue("last_view", self.controller.state.to_json())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.loader.cancel()
+        self.save_settings()
+        super().closeEvent(event)
+
