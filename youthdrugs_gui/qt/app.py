@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -38,6 +38,7 @@ def run_gui(args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="youthdrugs-gui", description="Open the explorer window.")
     parser.add_argument("files", nargs="*", help="data files to open (default: the synthetic sample)")
     parser.add_argument("--view", help="a saved view to apply once the data is open")
+    parser.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)  # start-up timing
     opts = parser.parse_args(args)
 
     app = make_app()
@@ -56,6 +57,8 @@ def run_gui(args: list[str]) -> int:
             win.open_view(opts.view)
     win.setWindowIcon(QIcon(str(resource_path("icon.svg"))))
     win.show()
+    if opts.exit_after_start:
+        QTimer.singleShot(0, app.quit)
     if warning:
         QMessageBox.warning(win, APP_NAME, warning)
     return app.exec()
