@@ -218,3 +218,19 @@ def test_filter_by_original_header():
     ds = Dataset.from_frame(_frame(50, 2), name="t")
     state = Engine(ds).check(FilterState().with_values("object of search", ["Stolen goods"]))
     assert state.selected("Object of search") == {"Stolen goods"}
+
+
+def test_chart_ignores_its_own_column_filter_and_highlights_the_kept_values():
+    df = _frame(400, 5)
+    ds = Dataset.from_frame(df, name="t")
+    eng = Engine(ds)
+    state = FilterState().with_values("force", ["Essex", "Kent"]).with_values("drug_class", ["A"])
+    r = eng.apply(state, group_by="force")
+    assert r.highlight == {"Essex", "Kent"}
+    by_force = dict(zip(r.series.groups, r.series.values[:, 0]))
+    # every force is a bar showing what ticking it would give (class A only) ...
+    assert by_force["Norfolk"] == int(df.loc[(df.force == "Norfolk") & (df.drug_class == "A"), "count"].sum())
+    # ... and the highlighted bars add up to the rows shown
+    assert by_force["Essex"] + by_force["Kent"] == r.totals[""]
+    assert eng.apply(state, group_by="drug_class").highlight == {"A"}
+    assert eng.apply(state, group_by="outcome").highlight is None

@@ -219,6 +219,7 @@ class Result:
     facet_unit: str  # "count" (sum of count, one measure) or "rows" (several measures: never summed)
     totals: dict[str, int]  # measure -> sum of count ('' when the data names no measure)
     series: ChartSeries | None
+    highlight: frozenset[str] | None = None  # chart groups kept by the filter on the group column
     messages: tuple[str, ...] = field(default=())
 
     @property
@@ -370,6 +371,16 @@ class Engine:
         multi_measure = self._measure_col is not None and len(self.ds.measures) > 1
         weights = None if (self._unit_counts or multi_measure) else self._counts
         own = {col: i for i, (col, _) in enumerate(masks) if col}
+        without: dict[str, np.ndarray] = {}  # column -> rows matching every filter but that column's own
+
+        def rows_without(col: str) -> np.ndarray:
+            if col not in without:
+                i = own[col]
+                a, b = prefix[i], suffix[i + 1]
+                m = a if b is None else (b if a is None else a & b)
+                without[col] = np.arange(self.n, dtype=np.int64) if m is None else np.flatnonzero(m)
+            return without[col]
+
         if full is None:
             facet_counts = self._unfiltered_counts(weights)
         else:
@@ -380,26 +391,31 @@ class Engine:
                 ncat = len(self._cats[col])
                 if col not in own:
                     facet_counts[col] = _bincount(codes[rows], w_rows, ncat)
-                    continue
-                i = own[col]
-                a, b = prefix[i], suffix[i + 1]
-                m = a if b is None else (b if a is None else a & b)
-                if m is None:  # this column's own filter is the only one: counts of the whole data
+                elif len(rows_without(col)) == self.n:  # its own filter is the only one
                     facet_counts[col] = self._unfiltered_counts(weights)[col]
                 else:
-                    idx = np.flatnonzero(m)
+                    idx = rows_without(col)
                     facet_counts[col] = _bincount(codes[idx], None if weights is None else weights[idx], ncat)
 
         totals = self._totals(rows)
         series = None
+        highlight = None
         if group_by is not None:
-            series, msg = self.series(rows, group_by, stack_by)
+            # Like a facet, the chart ignores its own column's filter: every bar shows what ticking it
+            # would give, and the values kept by that filter are highlighted.
+            group_col = self.ds.resolve_column(group_by) if group_by not in self._cats else group_by
+            series_rows = rows_without(group_col) if group_col in own else rows
+            series, msg = self.series(series_rows, group_col, stack_by)
             if msg:
                 messages.append(msg)
+            if group_col in luts and series is not None:
+                lut = luts[group_col]
+                cats = self._cats[group_col]
+                highlight = frozenset(c for c, on in zip(cats, lut) if on)
         return Result(
             state=state, rows=rows, n_total=self.n, facet_counts=facet_counts,
             facet_unit="rows" if multi_measure else "count", totals=totals, series=series,
-            messages=tuple(messages),
+            highlight=highlight, messages=tuple(messages),
         )
 
     def _unfiltered_counts(self, weights: np.ndarray | None) -> dict[str, np.ndarray]:
@@ -429,7 +445,9 @@ class Engine:
         return {cats[i]: int(sums[i]) for i in range(len(cats)) if present[i]}
 
     def series(self, rows: np.ndarray, group_by: str, stack_by: str | None = None) -> tuple[ChartSeries | None, str]:
-        """Sum of count by group (and stack). Refuses, with a message, to add different measures."""
+        """Sum of count by group (and stack) over the given rows. Refuses, with a message, to add
+        different measures. Every value of the group column is listed (zeros too, so years stay
+        continuous) except an empty 'Not recorded'."""
         ds = self.ds
         group_by = ds.resolve_column(group_by)
         if group_by not in self._cats:

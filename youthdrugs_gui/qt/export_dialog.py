@@ -65,7 +65,7 @@ class ExportDialog(QDialog):
         chart_words = self.ds.label(g) if g else "nothing"
         if s:
             chart_words += f" and {self.ds.label(s)}"
-        self.table_button = QRadioButton(f"The chart's table (count by {chart_words})")
+        self.table_button = QRadioButton(f"A summary table of the filtered rows: count by {chart_words}")
         self.table_button.setEnabled(bool(g))
         for i, b in enumerate((self.rows_button, self.selected_button, self.table_button)):
             self.kind.addButton(b, i)

@@ -261,8 +261,7 @@ class MainWindow(QMainWindow):
         self.filters_text.setToolTip(words)
         message = next((m for m in result.messages if "never added" in m), "")
         self.chart.set_series(result.series, message or ("No rows match these filters." if not result.n_rows else ""))
-        g = self.controller.group_by
-        self.chart.set_highlighted(set(result.state.selected(g)) if g and result.state.selected(g) is not None else None)
+        self.chart.set_highlighted(set(result.highlight) if result.highlight is not None else None)
 
     def _on_history(self, can_undo: bool, can_redo: bool) -> None:
         self.undo_action.setEnabled(can_undo)
