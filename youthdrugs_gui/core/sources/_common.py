@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import schema
 from ..errors import CancelledError
 
 FORMATS: tuple[str, ...] = ("generic", "policeuk", "homeoffice", "yjb")
@@ -79,3 +80,16 @@ def quote_list(values, limit: int = 6) -> str:
     if len(vals) > limit:
         shown += f" and {len(vals) - limit} more"
     return shown
+
+
+def find_roles(headers: list[str], roles: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Which header plays each role of a known table shape: role -> header, trying each role's
+    normalised header names in order; one header serves one role at most."""
+    keys = {schema.normalise_header(h): h for h in headers}
+    found: dict[str, str] = {}
+    for role, names in roles.items():
+        for n in names:
+            if n in keys and keys[n] not in found.values():
+                found[role] = keys[n]
+                break
+    return found

@@ -22,7 +22,7 @@ from .. import schema
 from ..errors import LoadError
 from ..schema import NOT_RECORDED
 from . import _normalise as nz
-from ._common import Imported, Options, Ticker, plural, quote_list
+from ._common import Imported, Options, Ticker, find_roles, plural, quote_list
 from ._read import RawTable
 from .generic import constant, finish_counts
 
@@ -73,14 +73,7 @@ _QUARTERS = {
 
 
 def _roles(headers: list[str]) -> dict[str, str]:
-    keys = {schema.normalise_header(h): h for h in headers}
-    found: dict[str, str] = {}
-    for role, names in _ROLES.items():
-        for n in names:
-            if n in keys and keys[n] not in found.values():
-                found[role] = keys[n]
-                break
-    return found
+    return find_roles(headers, _ROLES)
 
 
 def matches(headers: list[str]) -> bool:

@@ -14,7 +14,7 @@ import pandas as pd
 from .. import schema
 from ..errors import LoadError
 from . import _normalise as nz
-from ._common import Imported, Options, Ticker, quote_list
+from ._common import Imported, Options, Ticker, find_roles, quote_list
 from ._read import RawTable
 from .generic import constant, finish_counts
 
@@ -42,14 +42,7 @@ _LABELS = {
 
 
 def _roles(headers: list[str]) -> dict[str, str]:
-    keys = {schema.normalise_header(h): h for h in headers}
-    found: dict[str, str] = {}
-    for role, names in _ROLES.items():
-        for n in names:
-            if n in keys and keys[n] not in found.values():
-                found[role] = keys[n]
-                break
-    return found
+    return find_roles(headers, _ROLES)
 
 
 def matches(headers: list[str]) -> bool:
