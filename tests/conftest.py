@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
+# Tests never touch the user's own settings, crash log or data folder.
+_HOME = tempfile.mkdtemp(prefix="youthdrugs-tests-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 SHARED_RAW = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "raw").resolve()
 

@@ -321,3 +321,33 @@ def test_table_model_is_never_copied_on_filter_change(win):
     _settle(win)
     assert win.dataset.codes("force") is codes_before
     assert np.shares_memory(win.model._cols[2].codes, codes_before)
+
+
+def test_dropping_files_on_the_window_opens_them(win, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    f = tmp_path / "mine.csv"
+    f.write_text("Police Force Area,Age at offence,Drug class,Number\nEssex,14,A,3\nKent,,B,2\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f))])
+    ev = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                    Qt.KeyboardModifier.NoModifier)
+    win.dropEvent(ev)
+    qtbot.waitUntil(lambda: win.dataset is not None and win.dataset.name == "mine.csv", timeout=10000)
+    assert win.controller.result.totals == {"": 5}
+    assert "Age" in [win.model.headerData(c, Qt.Orientation.Horizontal) for c in range(win.model.columnCount())]
+
+
+def test_cancelling_a_load_keeps_the_open_data(win, qtbot, tmp_path):
+    big = tmp_path / "big.csv"
+    with open(big, "w", encoding="utf-8") as f:
+        f.write("force,age,count\n")
+        for i in range(400_000):
+            f.write(f"Essex,{10 + i % 8},1\n")
+    win.open_files([str(big)])
+    assert win.busy.isVisible()
+    win.cancel_button.click()
+    qtbot.waitUntil(lambda: not win.loader.busy, timeout=20000)
+    assert "synthetic" in win.windowTitle()
+    assert win.controller.result.n_total == 100_000

@@ -369,7 +369,8 @@ class MainWindow(QMainWindow):
         if isinstance(geo, QByteArray) and not geo.isEmpty():
             self.restoreGeometry(geo)
         else:
-            self.resize(1400, 860)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1400, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
         for key, splitter in (("split", self.split), ("right_split", self.right)):
             val = s.value(key)
             if isinstance(val, QByteArray) and not val.isEmpty():
