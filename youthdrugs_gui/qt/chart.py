@@ -435,8 +435,8 @@ class ChartPanel(QWidget):
         self.stack_combo.currentIndexChanged.connect(self._on_stack_combo)
         self.mode_combo.currentIndexChanged.connect(self._on_mode_combo)
         self.table_button.clicked.connect(self.show_table)
-        self.save_png_action.triggered.connect(lambda: self._save_dialog("png"))
-        self.save_svg_action.triggered.connect(lambda: self._save_dialog("svg"))
+        self.save_png_action.triggered.connect(lambda: self.save_dialog("png"))
+        self.save_svg_action.triggered.connect(lambda: self.save_dialog("svg"))
         self._update_mode_enabled()
         self._ready = True
         self._apply_style()
@@ -688,17 +688,21 @@ class ChartPanel(QWidget):
             raise OSError(f"could not draw the chart as SVG for {path}")
         Path(path).write_bytes(data)
 
-    def _save_dialog(self, kind: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, f"Save chart as {kind.upper()}", f"chart.{kind}",
+    def save_dialog(self, kind: str, folder: str = "") -> str | None:
+        """Ask where to save the chart (kind 'png' or 'svg') and save it; the path written, or None."""
+        start = str(Path(folder) / f"chart.{kind}") if folder else f"chart.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, f"Save chart as {kind.upper()}", start,
                                               f"{kind.upper()} image (*.{kind})")
         if not path:
-            return
+            return None
         if not path.lower().endswith(f".{kind}"):
             path += f".{kind}"
         try:
             (self.export_png if kind == "png" else self.export_svg)(path)
         except OSError as exc:
             QMessageBox.warning(self, "Could not save the chart", f"The chart could not be saved to {path}: {exc}")
+            return None
+        return path
 
     # ---- drawing -------------------------------------------------------------------------------------
     def _show_nothing(self, text: str) -> None:

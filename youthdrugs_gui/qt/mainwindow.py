@@ -311,16 +311,9 @@ class MainWindow(QMainWindow):
         dlg.open()
 
     def _save_chart(self, kind: str) -> None:
-        start = Path(str(self.settings.value("last_folder", str(Path.home()))))
-        path, _ = QFileDialog.getSaveFileName(self, f"Save chart as {kind.upper()}", str(start / f"chart.{kind}"),
-                                              f"{kind.upper()} (*.{kind})")
-        if not path:
-            return
-        try:
-            (self.chart.export_png if kind == "png" else self.chart.export_svg)(path)
+        path = self.chart.save_dialog(kind, str(self.settings.value("last_folder", str(Path.home()))))
+        if path:
             self.statusBar().showMessage(f"Saved the chart to {path}", 8000)
-        except (OSError, YouthDrugsError) as exc:
-            self._error(f"Could not save the chart: {exc}")
 
     def about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}",
