@@ -171,7 +171,7 @@ def _export(opts) -> str:
         raise FilterError("--suppress-below applies to summary tables: add --group-by COLUMN.")
     cols = [ds.resolve_column(c) for c in _names(opts.columns)] if opts.columns else None
     res = ex.export_rows(ds, result.rows, out, columns=cols, fmt=fmt, bom=not opts.no_bom, provenance=prov)
-    return (f"Wrote {res.rows:,} of {ds.n_rows:,} rows ({result.totals_text()}) to {res.path}"
+    return (f"Wrote {res.rows:,} of {ds.n_rows:,} rows to {res.path}: {result.totals_text()}"
             + (" — synthetic sample data" if ds.synthetic else ""))
 
 

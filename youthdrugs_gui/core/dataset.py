@@ -211,9 +211,15 @@ class Dataset:
         return [c for c in self.columns
                 if self.roles.get(c) in (Role.CATEGORY, Role.YEAR, Role.AGE, Role.AGE_BAND)]
 
+    @cached_property
+    def _categorical(self) -> tuple[str, ...]:
+        # Computed once: callers test `c in ds.categorical_columns` for every column, and looking up
+        # each column's dtype on every call made a wide file (hundreds of columns) quadratic.
+        return tuple(c for c in self.columns if isinstance(self.frame[c].dtype, pd.CategoricalDtype))
+
     @property
     def categorical_columns(self) -> list[str]:
-        return [c for c in self.columns if isinstance(self.frame[c].dtype, pd.CategoricalDtype)]
+        return list(self._categorical)
 
     @property
     def text_columns(self) -> list[str]:

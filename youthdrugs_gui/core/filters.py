@@ -227,11 +227,15 @@ class Result:
         return len(self.rows)
 
     def totals_text(self) -> str:
+        """'total count 1,214 (Recorded offence)', or one total per measure: they are never added."""
         if not self.totals:
             return "total count 0"
         if list(self.totals) == [""]:
             return f"total count {self.totals['']:,}"
-        return "; ".join(f"{m}: {v:,}" for m, v in self.totals.items())
+        if len(self.totals) == 1:
+            (m, v), = self.totals.items()
+            return f"total count {v:,} ({m})"
+        return "total count per measure: " + "; ".join(f"{m} {v:,}" for m, v in self.totals.items())
 
 
 class Engine:

@@ -251,9 +251,7 @@ class MainWindow(QMainWindow):
         self.model.set_rows(result.rows)
         ds = self.dataset
         assert ds is not None
-        totals = result.totals_text()
-        per = " (per measure)" if len(result.totals) > 1 else ""
-        self.summary.setText(f"Showing {result.n_rows:,} of {result.n_total:,} rows — {totals}{per}")
+        self.summary.setText(f"Showing {result.n_rows:,} of {result.n_total:,} rows — {result.totals_text()}")
         words = result.state.describe(ds)
         if result.messages:
             words += " — " + " ".join(result.messages)
