@@ -146,6 +146,7 @@ def _export(opts) -> str:
 
     out = Path(opts.output)
     fmt = opts.format or (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".csv", ".xlsx") else "csv")
+    ex._check_target(out)  # an output that cannot be written is said before a large file is read
     ds = _load(opts)
     engine = Engine(ds)
     state = _state_from(opts, engine)

@@ -375,14 +375,33 @@ def _check_target(path: Path) -> None:
     folder = path.parent
     if path.name in ("", ".", ".."):
         raise ExportError(f"{path} is not a file name: type a name such as export.csv.")
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder, not a file: type a file name such as export.csv.")
-    if not folder.exists():
-        raise ExportError(f"The folder {folder} does not exist: choose another folder.")
-    if not folder.is_dir():
-        raise ExportError(f"{folder} is not a folder: choose another folder.")
+    if "\x00" in str(path):  # would raise ValueError, not OSError, when the file is opened
+        raise ExportError(f"{str(path)!r} is not a file name: type a name such as export.csv.")
+    try:
+        if path.is_dir():
+            raise ExportError(f"{path} is a folder, not a file: type a file name such as export.csv.")
+        if not folder.exists():
+            raise ExportError(f"The folder {folder} does not exist: choose another folder.")
+        if not folder.is_dir():
+            raise ExportError(f"{folder} is not a folder: choose another folder.")
+    except OSError as exc:  # a name too long, a folder that cannot be looked into ...
+        raise _explain(exc, path) from None
     if os.name == "posix" and not os.access(folder, os.W_OK | os.X_OK):
         raise ExportError(f"You do not have permission to save files in the folder {folder}: choose another folder.")
+
+
+def _check_not_a_source(path: Path, ds: "Dataset | None") -> None:
+    """Refuse to write over a file the data was read from: the program never changes what it reads."""
+    if ds is None:
+        return
+    for src in ds.sources:
+        try:
+            same = path.exists() and os.path.samefile(path, src.path)
+        except (OSError, ValueError):
+            same = False
+        if same:
+            raise ExportError(f"{path.name} is one of the files the data was read from; saving over it would "
+                              "destroy the original. Choose another name.")
 
 
 def _explain(exc: OSError, path: Path) -> ExportError:
@@ -822,6 +841,7 @@ def export_rows(
     target = Path(path)
     f = _fmt_for(target, fmt)
     _check_target(target)
+    _check_not_a_source(target, ds)
     idx = _as_rows(rows, ds.n_rows)
     if columns is None:
         cols = list(ds.columns)
@@ -867,6 +887,7 @@ def export_table(
     target = Path(path)
     f = _fmt_for(target, fmt)
     _check_target(target)
+    _check_not_a_source(target, dataset)
     suppression = "none"
     if isinstance(table, SuppressionResult):
         suppression = table.rule

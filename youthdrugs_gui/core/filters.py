@@ -137,8 +137,11 @@ class FilterState:
     def from_json(cls, text: str) -> "FilterState":
         try:
             d = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
-            raise FilterError(f"This saved view is not valid JSON ({exc}).") from None
+        except json.JSONDecodeError as exc:
+            raise FilterError(f"This saved view is damaged or is not a view file: it is not valid JSON ({exc.msg} "
+                              f"at line {exc.lineno}, column {exc.colno}).") from None
+        except (ValueError, TypeError, RecursionError):
+            raise FilterError("This saved view is damaged or is not a view file: it is not valid JSON.") from None
         return cls.from_dict(d)
 
     def save(self, path: str | Path) -> None:
@@ -149,14 +152,20 @@ class FilterState:
     @classmethod
     def load(cls, path: str | Path) -> "FilterState":
         p = Path(path)
-        if not p.exists():
-            raise FilterError(f"The view file {p} does not exist.")
-        if p.is_dir():
-            raise FilterError(f"{p} is a folder, not a view file.")
+        try:
+            if not p.exists():
+                raise FilterError(f"The view file {p} does not exist.")
+            if p.is_dir():
+                raise FilterError(f"{p} is a folder, not a view file.")
+        except OSError as exc:  # e.g. a name too long
+            raise FilterError(f"Could not read the view file {p} ({exc.strerror or type(exc).__name__}).") from None
         try:
             text = p.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FilterError(f"Could not read the view file {p}: {exc}.") from None
+        except UnicodeDecodeError:
+            raise FilterError(f"{p.name} is not a saved view (it is not text). Choose a file saved with View > "
+                              "Save view.") from None
+        except OSError as exc:
+            raise FilterError(f"Could not read the view file {p} ({exc.strerror or type(exc).__name__}).") from None
         return cls.from_json(text)
 
     # ---- words -------------------------------------------------------------------------------

@@ -363,7 +363,10 @@ def sort_values(values, preferred: tuple[str, ...] = ()) -> list[str]:
         if v in rank:
             return (0, rank[v], "")
         parts = re.split(r"(\d+)", v)
-        return (1, 0, tuple((0, int(p)) if p.isdigit() else (1, p.casefold()) for p in parts))
+        # numbers compared by value without int(): '³'.isdigit() is True but int('³') fails, and int()
+        # refuses runs of more than 4,300 digits
+        return (1, 0, tuple((0, len(p.lstrip("0")), p.lstrip("0")) if p.isdecimal() else (1, 0, p.casefold())
+                            for p in parts))
 
     return sorted(vals, key=key)
 

@@ -22,7 +22,7 @@ import numpy as np
 from .. import schema
 from ..dataset import Dataset, SourceFile, concat
 from ..errors import LoadError, MappingError, YouthDrugsError
-from . import generic, homeoffice, policeuk, yjb
+from . import _read, generic, homeoffice, policeuk, yjb
 from ._common import FORMATS, Imported, Options, Ticker, quote_list
 from ._read import RawTable, check_path, read_bytes, table_from_bytes
 from .sample import load_sample
@@ -131,6 +131,7 @@ def load_files(
     )
     checked = [check_path(p) for p in plist]
     sizes = [max(1, _size(p)) for p in checked]
+    _read.check_memory(checked, sizes)
     total = float(sum(sizes))
     datasets: list[Dataset] = []
     used_headers: set[str] = set()
@@ -160,7 +161,8 @@ def load_files(
             if not _SAFETY_NET:
                 raise
             log.exception("appending files failed")
-            raise LoadError(f"The files could not be put together ({type(e).__name__}: {e}).") from e
+            raise LoadError(f"The files could not be put together because of an unexpected problem; details were "
+                            f"saved to {_logged(e)}. Try opening them one at a time.") from e
     ticker.tick(1.0)
     return result
 
@@ -171,6 +173,13 @@ def _clean_measure(measure: str | None) -> str | None:
     from ._normalise import measure_value
 
     return measure_value(str(measure))
+
+
+def _logged(e: BaseException):
+    """Write an unexpected error to the crash log (the user is told where, never shown a traceback)."""
+    from ..crashlog import log_exception
+
+    return log_exception(type(e), e, e.__traceback__)
 
 
 def _size(p: Path) -> int:
@@ -206,8 +215,8 @@ def _load_one(p: Path, fmt: str | None, opts: Options, ticker: Ticker) -> tuple[
         if not _SAFETY_NET:
             raise
         log.exception("unexpected error while loading %s", p)
-        raise LoadError(f"{p.name} could not be read ({type(e).__name__}: {e}). If it opens in Excel, save it "
-                        "as 'CSV UTF-8' and load that file.") from e
+        raise LoadError(f"{p.name} could not be read because of an unexpected problem; details were saved to "
+                        f"{_logged(e)}. If it opens in Excel, save it as 'CSV UTF-8' and load that file.") from e
 
 
 def detect_format(path: str | Path) -> str:
@@ -225,7 +234,8 @@ def detect_format(path: str | Path) -> str:
         if not _SAFETY_NET:
             raise
         log.exception("unexpected error while reading %s", p)
-        raise LoadError(f"{p.name} could not be read ({type(e).__name__}: {e}).") from e
+        raise LoadError(f"{p.name} could not be read because of an unexpected problem; details were saved to "
+                        f"{_logged(e)}.") from e
 
 
 def describe_mapping(ds: Dataset) -> str:

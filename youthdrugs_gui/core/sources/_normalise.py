@@ -290,11 +290,13 @@ def band_label(text: str) -> str:
     return t
 
 
-def split_age(s: pd.Series, header: str) -> tuple[str, pd.Series, list[str]]:
+def split_age(s: pd.Series, header: str, prefer: str = schema.AGE_BAND) -> tuple[str, pd.Series, list[str]]:
     """Decide whether an age column holds exact ages or bands; returns (canonical column, values, notes).
 
-    Exact ages become the integer text '12' (age); anything else becomes a band label (age_band).
-    Words such as 'Unknown' and blanks become missing (shown as 'Not recorded')."""
+    Exact ages become the integer text '12' (age); bands become a band label (age_band). The column
+    holds exact ages when at least as many rows hold a whole number of years as hold a band; then
+    values that are neither ('-3', '170', '12.5') become missing, with a note. Words such as 'Unknown'
+    and blanks become missing (shown as 'Not recorded'); a column with no age at all keeps `prefer`."""
     s = s if _is_clean_cat(s) else as_text(s)
     counts = value_counts(s)
     blank = n_missing(s)
@@ -303,6 +305,7 @@ def split_age(s: pd.Series, header: str) -> tuple[str, pd.Series, list[str]]:
     exact = {c: exact_age(c) for c in rest}
     n_rest = sum(rest.values())
     n_exact = sum(k for c, k in rest.items() if exact[c] is not None)
+    n_band = sum(k for c, k in rest.items() if exact[c] is None and _is_band(c))
     notes: list[str] = []
     if blank:
         notes.append(f"{plural(blank, 'row')} with a blank {header!r} set to {NOT_RECORDED}")
@@ -310,7 +313,9 @@ def split_age(s: pd.Series, header: str) -> tuple[str, pd.Series, list[str]]:
         k = sum(counts[c] for c in missing_words)
         notes.append(f"{plural(k, 'row')} with {quote_list(sorted(missing_words), 3)} in {header!r} "
                      f"set to {NOT_RECORDED}")
-    if n_rest and n_exact / n_rest >= 0.9:
+    if n_rest == 0:  # no age in any row: every row is 'Not recorded'
+        return prefer, recode(s, lambda v: None), notes
+    if n_exact and n_exact >= n_band:
         junk = [c for c in rest if exact[c] is None]
         if junk:
             k = sum(rest[c] for c in junk)
@@ -324,6 +329,11 @@ def split_age(s: pd.Series, header: str) -> tuple[str, pd.Series, list[str]]:
         pairs = ", ".join(f"'{a}' -> '{band_label(a)}'" for a in list(excel)[:4])
         notes.append(f"{header!r}: age bands that Excel had turned into dates were put back ({pairs})")
     return schema.AGE_BAND, out, notes
+
+
+def _is_band(text: str) -> bool:
+    label = band_label(text)
+    return schema.band_bounds(label) is not None or label.endswith(" and over")
 
 
 def has_adults(frame: pd.DataFrame) -> bool:
@@ -434,11 +444,28 @@ def force_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     return out, notes
 
 
+_SHORT_FY = re.compile(r"(?i)^(?:fy|financial year)?\s*(\d{2})\s*(?:-|/|–|to)\s*(\d{2})$")
+
+
+def fy_value(v: str) -> str | None:
+    """A financial year as schema.normalise_financial_year reads it, plus the two-digit forms tables
+    also use ('20/21', 'FY20-21' -> '2020-21')."""
+    fy = schema.normalise_financial_year(v)
+    if fy is not None:
+        return fy
+    m = _SHORT_FY.match(v.strip())
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        if b == (a + 1) % 100:
+            return schema.fy_label((1900 if a >= 80 else 2000) + a)
+    return None
+
+
 def financial_year_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     bad: list[str] = []
 
     def fix(v: str) -> str | None:
-        fy = schema.normalise_financial_year(v)
+        fy = fy_value(v)
         if fy is None:
             bad.append(v)
         return fy
@@ -460,7 +487,7 @@ def fy_parse_share(s: pd.Series) -> float:
     cats = list(s.cat.categories)
     if not cats:
         return 0.0
-    return sum(schema.normalise_financial_year(c) is not None for c in cats) / len(cats)
+    return sum(fy_value(c) is not None for c in cats) / len(cats)
 
 
 # ---- dates ---------------------------------------------------------------------------------------

@@ -7,12 +7,16 @@ The result is a RawTable: one column per header, text columns as categoricals of
 strings (blank cells are missing), numbers and dates as they were stored in a workbook or Parquet file."""
 from __future__ import annotations
 
+import codecs
 import csv
+import errno
 import hashlib
 import io
 import json
 import math
+import os
 import re
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +31,14 @@ from ._normalise import as_text, cell_text, rebuild
 _SAMPLE_BYTES = 1 << 16
 _BLOCK = 1 << 22  # pyarrow block: progress and cancel are checked after each one
 _SCAN_ROWS = 40  # rows looked at to find the header row
+# More columns than this is not a table a caseworker can filter (and a sideways or wrong file is far
+# more likely): refused with a message rather than building thousands of filters.
+MAX_COLUMNS = 1000
+# Memory needed to load a file, as a multiple of its size on disk (measured: a 100 MB CSV peaks at
+# about 2.3x; workbooks expand their compressed XML into one Python object per cell).
+_MEMORY_FACTOR = {"text": 3.0, "utf16": 4.0, "zip": 30.0, "parquet": 8.0}
+# The csv module refuses fields over 128 KiB by default; a long free-text cell is still data.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG picture"),
@@ -44,6 +56,10 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xfd7zXZ\x00", "a compressed (xz) file"),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ASCII_CONTROL = tuple(bytes([b]) for b in (*range(1, 9), *range(14, 32), 127))
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# a number written with a decimal comma, optionally with '.' between thousands: 12,5  -0,25  1.234,5
+_DECIMAL_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
@@ -78,32 +94,126 @@ def check_path(path: str | Path) -> Path:
             raise LoadError(f"{p} is not an ordinary file, so it cannot be read as data.")
     except OSError as e:
         raise LoadError(f"{p}: cannot be opened ({_os_reason(e)}).") from None
+    except ValueError:  # e.g. a name with a NUL character in it
+        raise LoadError(f"{str(path)!r} is not a file name.") from None
     return p
 
 
-def read_bytes(path: Path, ticker: Ticker) -> tuple[bytes, str]:
-    """The whole file and its SHA-256, read in blocks so a large file can be cancelled."""
+def available_memory() -> int | None:
+    """Bytes of memory this process can still use (free RAM, or what is left under a container's
+    limit, whichever is less); None when the system does not say."""
+    found: list[int] = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit.isdigit():
+            used = int(Path("/sys/fs/cgroup/memory.current").read_text().strip())
+            found.append(max(0, int(limit) - used))
+    except (OSError, ValueError):
+        pass
+    if not found and sys.platform == "win32":  # pragma: no cover - Windows only
+        try:
+            import ctypes
+
+            class _Status(ctypes.Structure):
+                _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong),
+                            ("ullTotalPhys", ctypes.c_ulonglong), ("ullAvailPhys", ctypes.c_ulonglong),
+                            ("ullTotalPageFile", ctypes.c_ulonglong), ("ullAvailPageFile", ctypes.c_ulonglong),
+                            ("ullTotalVirtual", ctypes.c_ulonglong), ("ullAvailVirtual", ctypes.c_ulonglong),
+                            ("ullAvailExtendedVirtual", ctypes.c_ulonglong)]
+
+            st = _Status()
+            st.dwLength = ctypes.sizeof(_Status)
+            if ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(st)):
+                found.append(int(st.ullAvailPhys))
+        except Exception:
+            pass
+    if not found and hasattr(os, "sysconf"):
+        try:
+            found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError):
+            pass
+    return min(found) if found else None
+
+
+def memory_needed(path: Path, size: int) -> int:
+    """A generous estimate of the memory loading this file takes, from its size and first bytes."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_SAMPLE_BYTES)
+    except OSError:
+        head = b""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        kind = "zip"
+    elif head.startswith(b"PAR1"):
+        kind = "parquet"
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 4:
+        kind = "utf16"
+    else:
+        kind = "text"
+    return int(size * _MEMORY_FACTOR[kind])
+
+
+def _human(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit in ("bytes", "KB") else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} TB"  # pragma: no cover
+
+
+def check_memory(paths: list[Path], sizes: list[int]) -> None:
+    """Refuse, before reading a byte of data, files that cannot fit in the memory that is free."""
+    avail = available_memory()
+    if avail is None:
+        return
+    need = sum(memory_needed(p, n) for p, n in zip(paths, sizes))
+    if need <= avail:
+        return
+    total = sum(sizes)
+    what = (f"{paths[0].name} ({_human(total)})" if len(paths) == 1
+            else f"These {len(paths)} files ({_human(total)} together)")
+    verb = "is" if len(paths) == 1 else "are"
+    raise LoadError(f"{what} {verb} too large to open on this computer: reading {'it' if len(paths) == 1 else 'them'} "
+                    f"needs about {_human(need)} of memory and only about {_human(avail)} is free. Close other "
+                    "programs and try again, or open a smaller extract of the data (for example one year or one "
+                    "police force).")
+
+
+def read_bytes(path: Path, ticker: Ticker) -> tuple[bytearray, str]:
+    """The whole file and its SHA-256, read in blocks so a large file can be cancelled. Each block is
+    appended to one buffer as it comes: joining the blocks afterwards would hold two copies of a large
+    file at once, and zero-filling a buffer of the file's size first stops the window for the fill."""
     h = hashlib.sha256()
-    parts: list[bytes] = []
+    buf = bytearray()
     try:
         size = path.stat().st_size
         with open(path, "rb") as f:
-            done = 0
             while True:
                 ticker.check()
                 block = f.read(1 << 23)
                 if not block:
                     break
                 h.update(block)
-                parts.append(block)
-                done += len(block)
+                buf += block
+                del block
                 if size:
-                    ticker.tick(done / size)
+                    ticker.tick(len(buf) / size)
     except OSError as e:
+        if e.errno == errno.ENOENT:
+            raise LoadError(f"{path} was moved or deleted before it could be read. Check the folder and open "
+                            "it again.") from None
         raise LoadError(f"{path}: cannot be read ({_os_reason(e)}).") from None
     except MemoryError:
         raise LoadError(f"{path} is too large to load on this computer.") from None
-    return b"".join(parts), h.hexdigest()
+    return buf, h.hexdigest()
 
 
 def read_table(path: str | Path, *, sheet: str | None = None, ticker: Ticker | None = None) -> RawTable:
@@ -117,7 +227,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, ticker: Ticker | N
 def table_from_bytes(p: Path, data: bytes, sha: str, *, sheet: str | None = None,
                      ticker: Ticker | None = None) -> RawTable:
     ticker = ticker or Ticker()
-    if not data.strip():
+    if not data[:_SAMPLE_BYTES].strip() and not data.strip():  # (strip copies: only when it may be blank)
         raise LoadError(f"{p.name} is empty: it holds no data. Check that you chose the right file.")
     kind = sniff_kind(p, data)
     ext = p.suffix.lower()
@@ -141,6 +251,7 @@ def table_from_bytes(p: Path, data: bytes, sha: str, *, sheet: str | None = None
     notes += more
     frame, headers, more = _tidy(p, frame, headers)
     notes += more
+    _check_width(p, len(frame.columns))
     ticker.tick(1.0)
     return RawTable(path=p, kind=kind if kind != "text" else "csv", frame=frame, headers=headers, sha256=sha,
                     detail=detail, notes=notes)
@@ -205,8 +316,10 @@ def _ole_error(p: Path, data: bytes) -> None:
 
 
 # ---- text: encoding, delimiter, header ----------------------------------------------------------
-def _decode(p: Path, data: bytes) -> tuple[bytes, str, str]:
-    """The file as UTF-8 bytes without a BOM, the encoding's name for the user, and the sample text."""
+def _decode(p: Path, data: bytes) -> tuple[bytes, str, str, list[str]]:
+    """The file as UTF-8 bytes without a BOM, the encoding's name for the user, the sample text and
+    notes (stray NUL characters removed, lines in two encodings)."""
+    notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         body, enc = data[3:], "UTF-8 (with BOM)"
     elif data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
@@ -218,27 +331,37 @@ def _decode(p: Path, data: bytes) -> tuple[bytes, str, str]:
     else:
         sample = data[:_SAMPLE_BYTES]
         nul = sample.count(b"\x00")
-        if nul:
-            utf16 = _utf16_without_bom(sample)
-            if utf16 is None:
-                raise LoadError(
-                    f"{p.name} holds binary data, not text: it is not a CSV file (is it a renamed file of "
-                    "another kind?). Choose a CSV, Excel (.xlsx), OpenDocument (.ods) or Parquet file.")
+        utf16 = _utf16_without_bom(sample) if nul else None
+        if utf16 is not None:
             try:
                 text = data.decode(utf16)
             except UnicodeDecodeError:
                 raise _encoding_error(p) from None
             body, enc = text.encode("utf-8"), "UTF-16"
         else:
+            if nul:
+                ctrl = sum(sample.count(c) for c in _ASCII_CONTROL)
+                if nul / len(sample) > 0.05 or ctrl / len(sample) > 0.01:
+                    raise LoadError(
+                        f"{p.name} holds binary data, not text: it is not a CSV file (is it a renamed file of "
+                        "another kind?). Choose a CSV, Excel (.xlsx), OpenDocument (.ods) or Parquet file.")
+            if nul or b"\x00" in data:
+                k = data.count(b"\x00")
+                data = data.replace(b"\x00", b"")
+                notes.append(f"removed {plural(k, 'NUL character')} (invisible 'null' bytes that do not belong "
+                             "in a text file)")
             try:
-                data.decode("utf-8")
+                _check_utf8(data)
                 body, enc = data, "UTF-8"
             except UnicodeDecodeError:
-                if any(b in data for b in _CP1252_UNDEFINED):
-                    text, enc = data.decode("latin-1"), "Latin-1"
+                if _UTF8_MULTIBYTE.search(data):
+                    body, enc = _decode_lines(data), "UTF-8 and Windows (cp1252)"
+                    notes.append("some lines were written in UTF-8 and others in the older Windows (cp1252) "
+                                 "encoding; each line was read in its own encoding")
+                elif any(b in data for b in _CP1252_UNDEFINED):
+                    body, enc = data.decode("latin-1").encode("utf-8"), "Latin-1"
                 else:
-                    text, enc = data.decode("cp1252"), "Windows (cp1252)"
-                body = text.encode("utf-8")
+                    body, enc = data.decode("cp1252").encode("utf-8"), "Windows (cp1252)"
     sample_text = body[:_SAMPLE_BYTES].decode("utf-8", errors="ignore")
     if sample_text[:1] == "\ufeff":
         sample_text = sample_text[1:]
@@ -246,7 +369,31 @@ def _decode(p: Path, data: bytes) -> tuple[bytes, str, str]:
     bad = len(_CONTROL.findall(sample_text))
     if sample_text and bad / len(sample_text) > 0.01:
         raise _encoding_error(p)
-    return body, enc, sample_text
+    return body, enc, sample_text, notes
+
+
+def _check_utf8(data: bytes) -> None:
+    """UnicodeDecodeError unless the bytes are UTF-8. Checked a few MB at a time: decoding a large file
+    in one call would hold a second, bigger copy of it and stop the window until done."""
+    dec = codecs.getincrementaldecoder("utf-8")()
+    with memoryview(data) as view:
+        for i in range(0, len(view), 1 << 22):
+            dec.decode(view[i:i + (1 << 22)])
+    dec.decode(b"", final=True)
+
+
+def _decode_lines(data: bytes) -> bytes:
+    """A file whose lines are in different encodings (rows pasted from two systems): each line as UTF-8
+    if it is valid UTF-8, else as Windows cp1252 (Latin-1 for the few bytes cp1252 leaves undefined)."""
+    out: list[bytes] = []
+    for line in data.splitlines(keepends=True):
+        try:
+            line.decode("utf-8")
+            out.append(line)
+        except UnicodeDecodeError:
+            enc = "latin-1" if any(b in line for b in _CP1252_UNDEFINED) else "cp1252"
+            out.append(line.decode(enc).encode("utf-8"))
+    return b"".join(out)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -335,8 +482,17 @@ def _unique_names(headers: list[object]) -> tuple[list[str], dict[str, str], lis
     return names, orig, notes
 
 
+def _check_width(p: Path, n: int) -> None:
+    if n > MAX_COLUMNS:
+        raise LoadError(
+            f"{p.name} has {n:,} columns, more than the {MAX_COLUMNS:,} this program can work with. Check that it "
+            "is the right file. If the table is laid out sideways (one column per area or per year), turn it "
+            "round in Excel (Copy, then Paste Special > Transpose) and save it again, or delete the columns "
+            "you do not need.")
+
+
 def _read_csv(p: Path, data: bytes, ticker: Ticker):
-    body, enc, sample = _decode(p, data)
+    body, enc, sample, decode_notes = _decode(p, data)
     ticker.tick(0.05)
     if not sample.strip():
         raise LoadError(f"{p.name} is empty: it holds no data. Check that you chose the right file.")
@@ -368,25 +524,54 @@ def _read_csv(p: Path, data: bytes, ticker: Ticker):
             line_ends.append(reader.line_num)
             if len(head_rows) >= _SCAN_ROWS:
                 break
-    except csv.Error as e:
-        raise LoadError(f"{p.name} could not be read as CSV ({e}). Open it in Excel and save it as CSV again.") \
+    except csv.Error:
+        raise LoadError(f"{p.name} could not be read as CSV: its rows are not laid out as CSV expects. Open it in "
+                        "Excel and save it as CSV again.") \
             from None
     hi = _header_index(head_rows)
     if hi < 0:
         raise LoadError(f"{p.name} has no column headings and no data.")
+    _check_width(p, sum(1 for h in head_rows[hi] if cell_text(h) is not None))
     names, orig, notes = _unique_names(head_rows[hi])
+    notes = decode_notes + notes
     if hi > 0:
         notes.append(f"skipped {plural(hi, 'line')} above the column headings (a title)")
     skip_lines = line_ends[hi]
     dname = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}[delim]
     detail = f"CSV, {enc}, {dname}-separated"
-    if enc not in ("UTF-8", "UTF-8 (with BOM)"):
+    if enc not in ("UTF-8", "UTF-8 (with BOM)", "UTF-8 and Windows (cp1252)"):
         notes.append(f"the text was read as {enc}")
     frame = _csv_arrow(body, names, delim, skip_lines, ticker.sub(0.05, 0.9))
     if frame is None:
         frame, more = _csv_python(p, body, names, delim, hi, ticker.sub(0.05, 0.9))
         notes += more
+    if delim == ";":
+        frame, more = _decimal_commas(frame, orig)
+        notes += more
     return frame, orig, detail, notes
+
+
+def _decimal_commas(frame: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Semicolon-separated files come from spreadsheets set up for countries that write 12,5 for
+    twelve and a half: in a column whose every number is written that way (and at least one has a
+    comma), the numbers are rewritten with a decimal point, so 12,5 is 12.5 and never 125."""
+    changed: list[str] = []
+    cols: dict[str, pd.Series] = {}
+    for name in frame.columns:
+        s = frame[name]
+        if not isinstance(s.dtype, pd.CategoricalDtype):
+            continue
+        cats = [str(c) for c in s.cat.categories]
+        numeric = [c for c in cats if any(ch.isdigit() for ch in c)]
+        if not numeric or not any("," in c for c in numeric) or not all(_DECIMAL_COMMA.match(c) for c in numeric):
+            continue
+        fixed = [c.replace(".", "").replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in cats]
+        cols[name] = rebuild(s.cat.codes.to_numpy(), fixed, s.index, name)
+        changed.append(headers.get(name) or name)
+    if not changed:
+        return frame, []
+    frame = frame.assign(**cols)
+    return frame, [f"numbers written with a decimal comma (12,5 for 12.5) were read as such in {quote_list(changed)}"]
 
 
 def _csv_arrow(body: bytes, names: list[str], delim: str, skip_lines: int, ticker: Ticker) -> pd.DataFrame | None:
@@ -417,18 +602,27 @@ def _csv_arrow(body: bytes, names: list[str], delim: str, skip_lines: int, ticke
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, pa.ArrowIndexError,
             pa.ArrowKeyError, pa.ArrowCapacityError, pa.ArrowException, ValueError, UnicodeDecodeError):
         return None
+    del batches
     table = table.unify_dictionaries()
+    n_rows = table.num_rows
+    names_read = list(table.column_names)
+    pool = pa.default_memory_pool()
     cols: dict[str, pd.Series] = {}
-    for name, col in zip(table.column_names, table.columns):
-        ticker.check()
+    for i, name in enumerate(names_read):
+        ticker.tick(0.95 + 0.05 * i / max(1, len(names_read)))
+        col = table.column(0)
+        table = table.remove_column(0)  # each column's Arrow memory goes as soon as it is converted
         if col.num_chunks:
             dictionary = col.chunk(0).dictionary.to_pylist()
             codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in col.chunks])
         else:
             dictionary, codes = [], np.empty(0, dtype=np.int32)
+        del col
         cols[name] = rebuild(codes, [cell_text(v) for v in dictionary], None, name)
+        del codes
+        pool.release_unused()  # give it back to the system: Arrow's allocator would keep it for itself
     ticker.tick(1.0)
-    return pd.DataFrame(cols) if cols else pd.DataFrame(index=range(table.num_rows))
+    return pd.DataFrame(cols) if cols else pd.DataFrame(index=range(n_rows))
 
 
 def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: int, ticker: Ticker):
@@ -439,9 +633,12 @@ def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: 
     long_rows = 0
     first_long = None
     total = max(1, len(text))
+    last_row: list[str] = []  # the last row read, and the line it starts on (for unclosed quotes)
+    last_start = prev_end = 0
     try:
         reader = csv.reader(io.StringIO(text), delimiter=delim, strict=False)
         for i, row in enumerate(reader):
+            last_start, last_row, prev_end = prev_end + 1, row, reader.line_num
             if i <= header_row:
                 continue
             if i % 20000 == 0:
@@ -456,9 +653,15 @@ def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: 
                     continue
                 row = row[:n]
             rows.append(row)
-    except csv.Error as e:
-        raise LoadError(f"{p.name} could not be read as CSV ({e}). Open it in Excel and save it as CSV again.") \
+    except csv.Error:
+        raise LoadError(f"{p.name} could not be read as CSV: its rows are not laid out as CSV expects. Open it in "
+                        "Excel and save it as CSV again.") \
             from None
+    if text.count('"') % 2 and any("\n" in c or "\r" in c for c in last_row):
+        raise LoadError(
+            f"{p.name}: a quotation mark (\") on line {last_start} is never closed, so everything after it would "
+            "be read as one cell. Open the file in a text editor such as Notepad, remove that quotation mark or "
+            "add the one that closes it, and load the file again.")
     notes = []
     if long_rows:
         notes.append(f"left out {plural(long_rows, 'row')} with more cells than there are column headings "
@@ -501,7 +704,7 @@ def _pick_named_sheet(p: Path, sheets: list[str], sheet: str) -> str:
     low = {s.strip().casefold(): s for s in sheets}
     if sheet.strip().casefold() in low:
         return low[sheet.strip().casefold()]
-    if sheet.strip().isdigit() and 1 <= int(sheet) <= len(sheets):
+    if sheet.strip().isdecimal() and len(sheet.strip()) < 6 and 1 <= int(sheet) <= len(sheets):
         return sheets[int(sheet) - 1]
     raise LoadError(f"{p.name} has no sheet called '{sheet}'. Its sheets are: {quote_list(sheets, 20)}.")
 
@@ -511,6 +714,7 @@ def _frame_from_rows(p: Path, rows: list[tuple], ticker: Ticker) -> tuple[pd.Dat
     if hi < 0:
         raise LoadError(f"{p.name}: the sheet is empty: it has no column headings and no data.")
     header = list(rows[hi])
+    _check_width(p, sum(1 for h in header if cell_text(h) is not None))
     body = rows[hi + 1:]
     width = max([len(header)] + [len(r) for r in body[:1000]])
     header += [None] * (width - len(header))
@@ -562,7 +766,7 @@ def _read_xlsx(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds of error for a damaged file
         raise LoadError(
-            f"{p.name} looks like an Excel workbook but could not be opened ({type(e).__name__}); it may be "
+            f"{p.name} looks like an Excel workbook but could not be opened; it may be "
             "damaged. Open it in Excel and save it again, or save the sheet as CSV.") from None
     try:
         names = list(wb.sheetnames)
@@ -586,7 +790,7 @@ def _read_xlsx(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
         raise
     except Exception as e:
         raise LoadError(
-            f"{p.name} looks like an Excel workbook but could not be read ({type(e).__name__}); it may be "
+            f"{p.name} looks like an Excel workbook but could not be read; it may be "
             "damaged. Open it in Excel and save it again, or save the sheet as CSV.") from None
     finally:
         try:
@@ -607,7 +811,7 @@ def _read_ods(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
             from None
     except Exception as e:
         raise LoadError(
-            f"{p.name} looks like an OpenDocument spreadsheet but could not be opened ({type(e).__name__}); it "
+            f"{p.name} looks like an OpenDocument spreadsheet but could not be opened; it "
             "may be damaged. Open it and save it again, or save the sheet as CSV.") from None
     ticker.tick(0.7)
     names = [str(s) for s in book]
@@ -640,10 +844,11 @@ def _read_parquet(p: Path, data: bytes, ticker: Ticker):
 
     try:
         table = pq.ParquetFile(pa.BufferReader(data)).read()
+        table.validate(full=True)  # damaged text (invalid UTF-8) shows here, not later as a crash
         ticker.tick(0.6)
         frame = table.to_pandas()
     except Exception as e:  # pyarrow raises several kinds of error for a damaged file
-        raise LoadError(f"{p.name} looks like a Parquet file but could not be read ({type(e).__name__}); it may "
+        raise LoadError(f"{p.name} looks like a Parquet file but could not be read; it may "
                         "be damaged or from a newer program.") from None
     names, orig, notes = _unique_names(list(frame.columns))
     frame = frame.set_axis(names, axis=1)

@@ -24,12 +24,12 @@ def _valid_targets() -> str:
     return ", ".join(schema.CANONICAL_ORDER)
 
 
-def _target(value: object, header: str) -> str | None:
+def _target(value: object, header: str, where: str = "The column mapping") -> str | None:
     """The canonical column a mapping sends a header to: its name, or its label ('Police force')."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise MappingError(f"The column mapping gives {value!r} for {header!r}; it must be the name of a column "
+        raise MappingError(f"{where} gives {value!r} for {header!r}; it must be the name of a column "
                            f"(one of: {_valid_targets()}), or null to leave the column as it is.")
     if not value.strip() or value.strip().lower() in ("ignore", "none", "keep", "-"):
         return None
@@ -39,7 +39,7 @@ def _target(value: object, header: str) -> str | None:
     for name, spec in schema.CANONICAL.items():
         if key in (schema.normalise_header(name), schema.normalise_header(spec.label)):
             return name
-    raise MappingError(f"The column mapping sends {header!r} to {value!r}, which is not a column this program "
+    raise MappingError(f"{where} sends {header!r} to {value!r}, which is not a column this program "
                        f"knows. Use one of: {_valid_targets()} (or null to leave the column as it is).")
 
 
@@ -90,7 +90,7 @@ def parse_mapping(mapping: str | Path | dict | None) -> tuple[dict[str, str | No
     by_target: dict[str, str] = {}
     for header, value in mapping.items():
         header = str(header)
-        t = _target(value, header)
+        t = _target(value, header, where)
         out[header] = t
         if t is not None:
             if t in by_target:
@@ -193,7 +193,7 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         if target not in (schema.AGE, schema.AGE_BAND):
             continue
         h = header_of(col)
-        kind, values, more = nz.split_age(frame[col], h)
+        kind, values, more = nz.split_age(frame[col], h, prefer=target)
         if kind in out:  # both an exact-age and a band column: keep this one under its own header
             assign[col] = None
             continue
@@ -341,7 +341,9 @@ def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[st
         raise LoadError(f"{name}: the count column holds a negative number ({counts.min():g}); counts cannot be "
                         "negative. Check the file.")
     if not np.isfinite(counts).all() or (counts > 2**53).any():
-        raise LoadError(f"{name}: the count column holds a number too large to be a count ({counts.max():g}). "
+        big = counts[~np.isfinite(counts) | (counts > 2**53)]
+        shown = f" ({big[0]:,.0f})" if np.isfinite(big[0]) else ""
+        raise LoadError(f"{name}: the count column holds a number too large to be a count{shown}. "
                         "Check the file.")
     if not np.all(np.mod(counts, 1) == 0):
         raise LoadError(f"{name}: the count column holds fractions; counts must be whole numbers. If it is a rate "

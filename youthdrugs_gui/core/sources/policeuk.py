@@ -75,8 +75,8 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
     else:
         raise LoadError(
             f"{raw.name} is a police.uk stop-and-search file, but its name does not say which police force it "
-            "is from (police.uk names them like 2020-01-derbyshire-stop-and-search.csv). Choose the force when "
-            "loading it (for example --force Derbyshire), or give the file its original name.")
+            "is from. Give the file back its police.uk name (such as 2020-01-derbyshire-stop-and-search.csv), "
+            "or say which force it is when loading it (in the command line: --police-force Derbyshire).")
 
     out: dict[str, pd.Series] = {}
     mapping: dict[str, str] = {}
