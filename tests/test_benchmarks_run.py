@@ -1,0 +1,75 @@
+"""The benchmark still runs: a tiny data set, few repetitions, every figure present. No timing is
+asserted here; benchmarks/run.py only measures (BENCHMARKS.md has the figures and the targets)."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN = ROOT / "benchmarks" / "run.py"
+
+try:
+    import duckdb  # noqa: F401
+    HAVE_DUCKDB = True
+except ImportError:  # CI installs only .[test]; DuckDB is in the bench extra
+    HAVE_DUCKDB = False
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("bench")
+    out = tmp / "figures.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    p = subprocess.run(
+        [sys.executable, str(RUN), "--rows", "20000", "--reps", "3", "--quick", "--json", str(out),
+         "--cache", str(tmp / "cache")],
+        capture_output=True, text=True, timeout=300, cwd=ROOT, env=env,
+    )
+    assert p.returncode == 0, p.stderr[-4000:]
+    return json.loads(out.read_text())
+
+
+def test_the_json_names_the_machine(figures):
+    assert isinstance(figures["python"], str) and figures["python"]
+    assert isinstance(figures["platform"], str) and figures["platform"]
+    machine = figures["machine"]
+    assert _is_number(machine["cores"])
+    assert "memory_gb" in machine and "cpu" in machine and "versions" in machine
+    assert _is_number(figures["startup_s"])
+
+
+def test_every_figure_is_a_number(figures):
+    from importlib import util
+
+    spec = util.spec_from_file_location("bench_run", RUN)
+    run = util.module_from_spec(spec)
+    before, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in benchmarks/
+    try:
+        spec.loader.exec_module(run)
+    finally:
+        sys.dont_write_bytecode = before
+    [r] = figures["runs"]
+    assert r["rows"] == 20000
+    for key in run.REQUIRED_KEYS:
+        assert key in r, key
+        if key == "duckdb_ms_p50" and not HAVE_DUCKDB:
+            assert r[key] is None
+        else:
+            assert _is_number(r[key]), (key, r[key])
+
+
+def test_pandas_and_duckdb_agree_with_the_engine(figures):
+    [r] = figures["runs"]
+    assert r["pandas_same_counts"] is True, r["notes"]
+    assert r["duckdb_same_counts"] is (True if HAVE_DUCKDB else None), r["notes"]
+    assert r["filter_changes"] >= 3 * 11
