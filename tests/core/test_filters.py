@@ -179,6 +179,47 @@ def test_sort_is_stable_and_keeps_not_recorded_last():
     assert list(eng.sort_rows(rows, "count", descending=True)) == [4, 3, 2, 1, 0]
 
 
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), fraction=st.sampled_from([0.02, 0.3, 0.9, 1.0]),
+       column=st.sampled_from(["force", "age", "count", "Object of search"]), descending=st.booleans())
+def test_sorting_any_rows_matches_a_plain_stable_sort(seed, fraction, column, descending):
+    """Large selections are picked out of a cached order of every row; small ones are sorted. Both
+    give what a stable sort of the rows gives, with 'Not recorded' last either way."""
+    df = _frame(400, seed)
+    eng = Engine(Dataset.from_frame(df, name="t"))
+    rng = np.random.default_rng(seed)
+    rows = np.flatnonzero(rng.random(400) < fraction) if fraction < 1 else np.arange(400)
+    for _ in range(2):  # the second time from the cache
+        got = eng.sort_rows(rows, column, descending)
+        if column in eng.ds.categorical_columns:
+            cats = eng.ds.categories(column)
+            rank = {c: i for i, c in enumerate(cats)}
+            labels = eng.ds.frame[column].astype(str).to_numpy()
+            keys = [rank[labels[r]] for r in rows]
+            last = [labels[r] == schema.NOT_RECORDED for r in rows]
+        else:
+            keys = list(eng.ds.frame[column].to_numpy()[rows])
+            last = [False] * len(rows)
+        sign = -1 if descending else 1
+        expected = [r for _, _, _, r in sorted(zip(last, [sign * k for k in keys], range(len(rows)), rows))]
+        assert list(got) == expected
+
+
+def test_the_unfiltered_result_is_the_same_every_time_and_cannot_be_changed():
+    ds = Dataset.from_frame(_frame(300, 1), name="t")
+    eng = Engine(ds).warm()
+    first = eng.apply(FilterState(), "financial_year", "drug_class")
+    ticked = eng.apply(FilterState().with_values("force", ["Kent"]), "financial_year", "drug_class")
+    again = eng.apply(FilterState(), "financial_year", "drug_class")
+    assert ticked.n_rows < first.n_rows == again.n_rows == 300
+    assert again.totals == first.totals and np.array_equal(again.series.values, first.series.values)
+    assert {c: list(v) for c, v in again.facet_counts.items()} == {c: list(v) for c, v in first.facet_counts.items()}
+    with pytest.raises(ValueError):
+        again.rows[0] = 5
+    again.totals.clear()
+    assert eng.apply(FilterState()).totals == first.totals
+
+
 def test_saved_view_round_trip(tmp_path):
     s = (FilterState().with_values("force", ["Essex", "Kent"]).with_age_range((15, 12))
          .with_year_range(("2022/23", "2018-19")).with_search(" cannabis "))

@@ -264,6 +264,31 @@ class Engine:
         self._text_cols = ds.text_columns
         self._folded = {c: [str(v).casefold() for v in self._cats[c]] for c in self._text_cols}
         self._measure_col = schema.MEASURE if ds.has(schema.MEASURE) else None
+        # Several measures are never summed: facet counts are then rows, not the sum of count.
+        self._multi_measure = self._measure_col is not None and len(ds.measures) > 1
+        self._weights = None if (self._unit_counts or self._multi_measure) else self._counts
+        self._all_rows: np.ndarray | None = None
+        self._base_totals: dict[str, int] | None = None
+        self._base_series: dict[tuple[str, str | None], tuple[ChartSeries | None, str]] = {}
+        self._orders: dict[tuple[str, bool], np.ndarray] = {}
+
+    def warm(self) -> "Engine":
+        """Do now the work every first filter change needs (codes, whole-data counts), so that it can
+        run on a worker thread while the data set loads."""
+        for c in self._facets:
+            self.ds.codes(c)
+        self._unfiltered_counts(self._weights)
+        self._totals(self.all_rows)
+        return self
+
+    @property
+    def all_rows(self) -> np.ndarray:
+        """Every row index, made once and read-only (the result of an empty filter)."""
+        if self._all_rows is None:
+            rows = np.arange(self.n, dtype=np.int64)
+            rows.flags.writeable = False
+            self._all_rows = rows
+        return self._all_rows
 
     # ---- checking states against the data -------------------------------------------------------
     def check(self, state: FilterState) -> FilterState:
@@ -379,10 +404,10 @@ class Engine:
             m = masks[i][1]
             suffix[i] = m if suffix[i + 1] is None else suffix[i + 1] & m
         full = prefix[k]
-        rows = np.arange(self.n, dtype=np.int64) if full is None else np.flatnonzero(full)
+        rows = self.all_rows if full is None else np.flatnonzero(full)
 
-        multi_measure = self._measure_col is not None and len(self.ds.measures) > 1
-        weights = None if (self._unit_counts or multi_measure) else self._counts
+        multi_measure = self._multi_measure
+        weights = self._weights
         own = {col: i for i, (col, _) in enumerate(masks) if col}
         without: dict[str, np.ndarray] = {}  # column -> rows matching every filter but that column's own
 
@@ -391,7 +416,7 @@ class Engine:
                 i = own[col]
                 a, b = prefix[i], suffix[i + 1]
                 m = a if b is None else (b if a is None else a & b)
-                without[col] = np.arange(self.n, dtype=np.int64) if m is None else np.flatnonzero(m)
+                without[col] = self.all_rows if m is None else np.flatnonzero(m)
             return without[col]
 
         if full is None:
@@ -404,7 +429,7 @@ class Engine:
                 ncat = len(self._cats[col])
                 if col not in own:
                     facet_counts[col] = _bincount(codes[rows], w_rows, ncat)
-                elif len(rows_without(col)) == self.n:  # its own filter is the only one
+                elif k == 1 or len(rows_without(col)) == self.n:  # its own filter is the only one
                     facet_counts[col] = self._unfiltered_counts(weights)[col]
                 else:
                     idx = rows_without(col)
@@ -418,7 +443,7 @@ class Engine:
             # would give, and the values kept by that filter are highlighted.
             group_col = self.ds.resolve_column(group_by) if group_by not in self._cats else group_by
             series_rows = rows_without(group_col) if group_col in own else rows
-            series, msg = self.series(series_rows, group_col, stack_by)
+            series, msg = self._series_cached(series_rows, group_col, stack_by)
             if msg:
                 messages.append(msg)
             if group_col in luts and series is not None:
@@ -430,6 +455,16 @@ class Engine:
             facet_unit="rows" if multi_measure else "count", totals=totals, series=series,
             highlight=highlight, messages=tuple(messages),
         )
+
+    def _series_cached(self, rows: np.ndarray, group_by: str, stack_by: str | None):
+        """The chart series; of every row, kept per grouping (reset and single filters on the chart's
+        own column ask for it again and again)."""
+        if rows is not self._all_rows:
+            return self.series(rows, group_by, stack_by)
+        key = (group_by, stack_by)
+        if key not in self._base_series:
+            self._base_series[key] = self.series(rows, group_by, stack_by)
+        return self._base_series[key]
 
     def _unfiltered_counts(self, weights: np.ndarray | None) -> dict[str, np.ndarray]:
         """Facet counts of the whole data set: the same for every state, so computed once."""
@@ -449,6 +484,13 @@ class Engine:
         return np.rint(np.bincount(codes, weights=w, minlength=n)).astype(np.int64)
 
     def _totals(self, rows: np.ndarray) -> dict[str, int]:
+        if rows is self._all_rows:
+            if self._base_totals is None:
+                self._base_totals = self._compute_totals(rows)
+            return dict(self._base_totals)
+        return self._compute_totals(rows)
+
+    def _compute_totals(self, rows: np.ndarray) -> dict[str, int]:
         if self._measure_col is None:
             return {"": int(len(rows)) if self._unit_counts else int(self._counts[rows].sum())}
         cats = self._cats[self._measure_col]
@@ -500,7 +542,24 @@ class Engine:
 
     # ---- sorting ------------------------------------------------------------------------------
     def sort_rows(self, rows: np.ndarray, column: str, descending: bool = False) -> np.ndarray:
-        """Rows reordered by a column (category order for categoricals, value for numbers); stable."""
+        """Rows reordered by a column (category order for categoricals, value for numbers); stable.
+        'Not recorded' stays last either way. For many rows, the order of every row is sorted once per
+        column and direction and the rows are picked out of it, which needs no sort at all."""
+        if len(rows) * 8 < self.n:
+            return rows[self._order_of(rows, column, descending)]
+        order = self._orders.get((column, descending))
+        if order is None:
+            order = self.all_rows[self._order_of(self.all_rows, column, descending)]
+            order.flags.writeable = False
+            self._orders[(column, descending)] = order
+        if len(rows) == self.n:
+            return order
+        keep = np.zeros(self.n, dtype=bool)
+        keep[rows] = True
+        return order[keep[order]]
+
+    def _order_of(self, rows: np.ndarray, column: str, descending: bool) -> np.ndarray:
+        """The stable argsort of the rows by the column."""
         ds = self.ds
         if column in self._cats:
             key = ds.codes(column)[rows]
@@ -516,10 +575,8 @@ class Engine:
             elif key.dtype.kind == "f":
                 key = -key
             else:
-                order = np.argsort(key, kind="stable")[::-1]
-                return rows[order]
-        order = np.argsort(key, kind="stable")
-        return rows[order]
+                return np.argsort(key, kind="stable")[::-1]
+        return np.argsort(key, kind="stable")
 
 
 def _mask(lut: np.ndarray, codes: np.ndarray) -> np.ndarray:
