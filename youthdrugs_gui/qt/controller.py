@@ -3,11 +3,18 @@
 Widgets call its slots ("the user wants X"); it makes a new FilterState, runs the engine and publishes
 the Result. Nothing else filters. Bursts of gestures (a slider drag) are coalesced: the first change is
 applied at once, then at most one update per interval, and the last state always wins.
+
+On large data sets the engine runs on one worker thread, so that the window keeps answering while it
+works: one job at a time, and a change made meanwhile is computed as soon as the job in hand is done.
+Each result is published on the UI thread, in order; a result for a data set that was since replaced is
+dropped.
 """
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core import schema
@@ -15,6 +22,7 @@ from ..core.dataset import Dataset
 from ..core.filters import Engine, FilterState, Result
 
 UPDATE_INTERVAL_MS = 50
+ASYNC_ROWS = 250_000  # from this many rows, the engine runs off the UI thread
 DEFAULT_GROUP_BY = schema.FINANCIAL_YEAR
 
 
@@ -23,6 +31,8 @@ class Controller(QObject):
     result_changed = Signal(object)  # Result
     history_changed = Signal(bool, bool)  # can undo, can redo
     grouping_changed = Signal(str, object)  # group_by, stack_by
+    busy_changed = Signal(bool)  # the engine is working on a change off the UI thread
+    _job_done = Signal(object)  # (sequence, engine, result, sorted rows), from the worker thread
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,13 +49,25 @@ class Controller(QObject):
         self._timer.setInterval(UPDATE_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer)
         self._dirty = False
+        self.async_rows = ASYNC_ROWS
+        self._pool: ThreadPoolExecutor | None = None
+        self._job: Future | None = None
+        self._job_seq = 0  # sequence number of the job in hand
+        self._pending = False
+        self._seq = 0  # sequence number of the last computation started
+        self._published = 0  # ... and of the last one published
+        self._table_sort: tuple[str, bool] | None = None
+        self._sorted: tuple[np.ndarray, str, bool, np.ndarray] | None = None
+        self._job_done.connect(self._on_job_done)
 
     # ---- data ------------------------------------------------------------------------------
-    def set_dataset(self, ds: Dataset, state: FilterState | None = None) -> list[str]:
+    def set_dataset(self, ds: Dataset, state: FilterState | None = None, engine: Engine | None = None) -> list[str]:
         """Show a new data set; keep what of the given (or current) filters fits it. Returns notes
-        about filters that did not fit."""
+        about filters that did not fit. An engine already built (and warmed) for it may be passed."""
         self.dataset = ds
-        self.engine = Engine(ds)
+        self.engine = engine if engine is not None and engine.ds is ds else Engine(ds)
+        self._table_sort = None
+        self._sorted = None
         self._undo.clear()
         self._redo.clear()
         wanted = self.state if state is None else state
@@ -175,18 +197,102 @@ class Controller(QObject):
             self._timer.start()
 
     def flush(self) -> None:
-        """Apply any pending change now (tests, and before an export reads the result)."""
-        if self._dirty:
-            self._dirty = False
-            self.refresh()
+        """Apply any pending change now and publish its result before returning (tests, and before an
+        export reads the result)."""
+        if self._job is not None:
+            self._job.result()  # its publication, queued, is then dropped as out of date
+            self._job, self._job_seq = None, 0
+            self.busy_changed.emit(False)
+        if self._dirty or self._pending or self._published < self._seq:
+            self._dirty = self._pending = False
+            self._compute_now()
+
+    @property
+    def working(self) -> bool:
+        """Whether a change is still to be shown: computing off the UI thread, or waiting for its turn."""
+        return self._job is not None or self._pending or self._dirty
 
     def refresh(self) -> None:
         if self.engine is None:
             return
-        self.result = self.engine.apply(self.state, self.group_by, self.stack_by)
-        self.result_changed.emit(self.result)
+        if self.engine.n < self.async_rows:
+            self._compute_now()
+        elif self._job is not None:
+            self._pending = True
+        else:
+            self._start_job()
+
+    def _compute_now(self) -> None:
+        assert self.engine is not None
+        self._seq += 1
+        seq = self._seq
+        result, ordered = _compute(self.engine, self.state, self.group_by, self.stack_by, self._table_sort)
+        self._publish(seq, result, ordered)
+
+    def _start_job(self) -> None:
+        assert self.engine is not None
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="youthdrugs-engine")
+        self._pending = False
+        self._seq += 1
+        args = (self._seq, self.engine, self.state, self.group_by, self.stack_by, self._table_sort)
+        emit = self._job_done.emit
+
+        def job():
+            seq, engine, *rest = args
+            try:
+                emit((seq, engine, *_compute(engine, *rest)))
+            except BaseException as exc:  # noqa: BLE001 - shown on the UI thread by the crash handler
+                emit((seq, engine, exc, None))
+
+        self._job_seq = self._seq
+        self._job = self._pool.submit(job)
+        self.busy_changed.emit(True)
+
+    def _on_job_done(self, payload) -> None:
+        seq, engine, result, ordered = payload
+        if seq != self._job_seq:  # a job that flush() already waited for
+            return
+        self._job, self._job_seq = None, 0
+        failed = isinstance(result, BaseException)
+        if not failed and engine is self.engine and seq > self._published:
+            self._publish(seq, result, ordered)
+        if self._pending and self.engine is not None:
+            self._start_job()
+        else:
+            self.busy_changed.emit(False)
+        if failed:
+            raise result
+
+    def _publish(self, seq: int, result: Result, ordered: np.ndarray | None) -> None:
+        self._published = seq
+        if ordered is not None and self._table_sort is not None:
+            self._sorted = (result.rows, *self._table_sort, ordered)
+        self.result = result
+        self.result_changed.emit(result)
+
+    def shutdown(self) -> None:
+        """Let the worker thread go (the window is closing)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def sort_rows(self, rows, column: str, descending: bool):
-        """Sorting is the engine's work too: the table model asks for it here."""
+        """Sorting is the engine's work too: the table model asks for it here. Once the table is
+        sorted, each later change is sorted on the worker thread with the filtering."""
         assert self.engine is not None
+        self._table_sort = (column, descending)
+        done = self._sorted
+        if done is not None and done[0] is rows and done[1:3] == (column, descending):
+            return done[3]
         return self.engine.sort_rows(rows, column, descending)
+
+
+def _compute(engine: Engine, state: FilterState, group_by: str | None, stack_by: str | None,
+             table_sort: tuple[str, bool] | None) -> tuple[Result, np.ndarray | None]:
+    """The engine's work for one change: the result, and its rows in the table's order if it is sorted."""
+    result = engine.apply(state, group_by, stack_by)
+    ordered = None
+    if table_sort is not None and len(result.rows):
+        ordered = engine.sort_rows(result.rows, *table_sort)
+    return result, ordered

@@ -335,7 +335,9 @@ class FilterPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
 
     def show_result(self, result: Result) -> None:
-        state = result.state
+        # Ticks, ranges and the search text show the controller's state, not the result's: on large data
+        # a result can arrive for an earlier state while the user is already typing or dragging on.
+        state = self.controller.state
         for col, facet in self.facets.items():
             facet.show_state(state.selected(col), result.facet_counts.get(col), result.facet_unit)
         if self.age is not None:

@@ -14,7 +14,7 @@ class Loader(QObject):
     """Loads one set of files at a time. Starting a new load cancels the one running."""
 
     progress = Signal(float)  # 0..1
-    loaded = Signal(object, object)  # Dataset, list of paths
+    loaded = Signal(object, object, object)  # Dataset, list of paths, its Engine (built and warmed)
     failed = Signal(str)  # message for the user
     cancelled = Signal()
     busy_changed = Signal(bool)
@@ -35,12 +35,17 @@ class Loader(QObject):
         paths = [str(p) for p in paths]
 
         def job():
+            from ..core.filters import Engine
             from ..core.sources import load_files
 
-            return load_files(paths, progress=self.progress.emit, cancelled=flag.is_set, **options)
+            ds = load_files(paths, progress=self.progress.emit, cancelled=flag.is_set, **options)
+            if flag.is_set():
+                raise CancelledError("Loading was cancelled.")
+            # The first filter's groundwork (codes, whole-data counts) is done here, not on the UI thread.
+            return ds, Engine(ds).warm()
 
         worker = create_worker(job, _ignore_errors=True)
-        worker.returned.connect(lambda ds, f=flag: self._done(f, ds, paths))
+        worker.returned.connect(lambda out, f=flag: self._done(f, *out, paths))
         worker.errored.connect(lambda exc, f=flag: self._error(f, exc))
         worker.finished.connect(lambda w=worker: self._finished(w))
         self._worker = worker
@@ -51,11 +56,11 @@ class Loader(QObject):
         if self._cancel is not None:
             self._cancel.set()
 
-    def _done(self, flag: threading.Event, ds, paths) -> None:
+    def _done(self, flag: threading.Event, ds, engine, paths) -> None:
         if flag.is_set():
             self.cancelled.emit()
         else:
-            self.loaded.emit(ds, paths)
+            self.loaded.emit(ds, paths, engine)
 
     def _error(self, flag: threading.Event, exc: BaseException) -> None:
         if isinstance(exc, CancelledError) or flag.is_set():

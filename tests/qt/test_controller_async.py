@@ -1,0 +1,181 @@
+"""On large data the engine runs off the UI thread. What the user notices: typing and dragging are never
+undone by a late result, the last change always wins, results of a replaced data set never show, a sorted
+table stays sorted, and a failure in the engine is reported without leaving the window stuck."""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from youthdrugs_gui.core.dataset import Dataset
+from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.qt.controller import Controller
+from youthdrugs_gui.qt.facets import FilterPanel
+
+FORCES = ["Essex", "Kent", "Norfolk", "Suffolk"]
+
+
+def _ds(n: int = 2000, seed: int = 0, name: str = "async test") -> Dataset:
+    rng = np.random.default_rng(seed)
+    return Dataset.from_frame(pd.DataFrame({
+        "financial_year": rng.choice(["2019-20", "2020-21", "2021-22"], n),
+        "force": rng.choice(FORCES, n),
+        "age": rng.choice(range(10, 18), n),
+        "drug_class": rng.choice(["A", "B", "C"], n),
+        "offence_type": rng.choice(["Possession", "Supply or offering to supply"], n),
+        "count": rng.integers(1, 5, n),
+    }), name=name)
+
+
+class SlowEngine(Engine):
+    """An engine that takes a while, as a large data set does, and records the thread it runs on."""
+
+    delay = 0.03
+
+    def __init__(self, ds):
+        super().__init__(ds)
+        self.threads: set[str] = set()
+        self.fail_next = False
+
+    def apply(self, state, group_by=None, stack_by=None):
+        self.threads.add(threading.current_thread().name)
+        time.sleep(self.delay)
+        if self.fail_next:
+            self.fail_next = False
+            raise RuntimeError("engine failure for the test")
+        return super().apply(state, group_by, stack_by)
+
+
+@pytest.fixture
+def slow(qtbot):
+    c = Controller()
+    c.async_rows = 0  # every data set counts as large
+    ds = _ds()
+    eng = SlowEngine(ds)
+    published = []
+    c.result_changed.connect(published.append)
+    c.set_dataset(ds, engine=eng)
+    qtbot.waitUntil(lambda: not c.working and c.result is not None)
+    yield c, eng, published
+    c.shutdown()
+
+
+def _idle(qtbot, c):
+    qtbot.waitUntil(lambda: not c.working, timeout=5000)
+
+
+def test_the_engine_runs_off_the_ui_thread_and_the_last_change_wins(qtbot, slow):
+    c, eng, published = slow
+    assert threading.current_thread().name not in eng.threads
+    published.clear()
+    for force in FORCES[:3]:
+        c.toggle("force", force)  # three quick clicks while the first is still being computed
+    assert c.working
+    _idle(qtbot, c)
+    assert c.result.state == c.state == FilterState().with_values("force", [FORCES[3]])
+    assert c.result.n_rows == int((c.dataset.frame["force"] == FORCES[3]).sum())
+    # the burst was coalesced: fewer results than clicks, in the order the changes were made
+    assert 1 <= len(published) < 3
+    states = [r.state for r in published]
+    assert states[-1] == c.state
+
+
+def test_typing_while_the_engine_works_never_loses_characters(qtbot, slow):
+    c, eng, published = slow
+    panel = FilterPanel(c)
+    qtbot.addWidget(panel)
+    panel.build(c.dataset)
+    panel.show()
+    texts = []
+    c.result_changed.connect(lambda r: texts.append(panel.search.text()))
+    for ch in "supply":  # a steady typist: results of earlier letters arrive between keystrokes
+        qtbot.keyClicks(panel.search, ch)
+        qtbot.wait(25)
+    _idle(qtbot, c)
+    assert panel.search.text() == "supply"
+    assert c.result.state.search == "supply"
+    # every result that arrived while typing left the box as the user had typed it
+    assert all("supply".startswith(t) and t for t in texts)
+    assert c.result.n_rows == int((c.dataset.frame["offence_type"] == "Supply or offering to supply").sum())
+
+
+def test_a_result_for_a_replaced_data_set_never_shows(qtbot, slow):
+    c, eng, published = slow
+    c.toggle("force", "Kent")
+    assert c.working
+    new = _ds(500, seed=3, name="other")
+    c.set_dataset(new, engine=SlowEngine(new))
+    _idle(qtbot, c)
+    assert c.result.n_total == 500
+    assert all(r.n_total == 500 for r in published[published.index(c.result):])
+    assert not any(r.n_total == 2000 and r.state.selected("force") for r in published)
+
+
+def test_flush_gives_the_current_result_at_once(qtbot, slow):
+    c, eng, published = slow
+    c.set_age_range((12, 14))
+    c.toggle("drug_class", "A")
+    c.flush()
+    assert c.result.state == c.state
+    ages = c.dataset.frame["age"].astype(int)
+    expected = ((ages >= 12) & (ages <= 14) & (c.dataset.frame["drug_class"] != "A")).sum()
+    assert c.result.n_rows == expected
+    n = len(published)
+    _idle(qtbot, c)
+    qtbot.wait(50)
+    assert c.result.state == c.state and len(published) == n  # the job flush waited for is not shown again
+
+
+def test_a_sorted_table_is_sorted_with_each_change(qtbot, slow):
+    c, eng, published = slow
+    first = c.sort_rows(c.result.rows, "count", True)
+    assert list(first) == list(eng.sort_rows(c.result.rows, "count", True))
+    c.toggle("force", "Essex")
+    _idle(qtbot, c)
+    before = eng.sort_rows
+    calls = []
+    eng.sort_rows = lambda *a: calls.append(a) or before(*a)
+    ordered = c.sort_rows(c.result.rows, "count", True)  # what the table asks for on the new result
+    assert not calls  # already sorted on the worker thread
+    counts = c.dataset.counts[ordered]
+    assert list(counts) == sorted(counts, reverse=True)
+    assert sorted(ordered) == list(c.result.rows)
+
+
+def test_a_failure_in_the_engine_is_reported_and_the_next_change_works(qtbot, slow):
+    c, eng, published = slow
+    eng.fail_next = True
+    with qtbot.capture_exceptions() as exceptions:
+        c.toggle("force", "Kent")
+        _idle(qtbot, c)
+    assert [type(e[1]) for e in exceptions] == [RuntimeError]
+    c.toggle("force", "Essex")
+    _idle(qtbot, c)
+    assert c.result.state == c.state
+    assert "Essex" not in set(c.dataset.frame["force"].to_numpy()[c.result.rows])
+
+
+def test_the_window_says_it_is_updating_only_when_a_change_takes_a_while(qtbot, tmp_path):
+    from youthdrugs_gui.qt.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.controller.async_rows = 0
+    ds = _ds()
+    eng = SlowEngine(ds)
+    eng.delay = 0.4
+    w.show_dataset(ds, engine=eng)
+    qtbot.waitUntil(lambda: w.updating.isVisibleTo(w), timeout=3000)
+    _idle(qtbot, w.controller)
+    qtbot.waitUntil(lambda: not w.updating.isVisibleTo(w), timeout=3000)
+    assert w.summary.text().startswith("Showing 2,000 of 2,000 rows")
+    eng.delay = 0.0
+    w.controller.toggle("force", "Kent")
+    _idle(qtbot, w.controller)
+    assert not w.updating.isVisibleTo(w)
+    assert w.summary.text().startswith(f"Showing {w.controller.result.n_rows:,} of 2,000 rows")
+    w.controller.shutdown()
