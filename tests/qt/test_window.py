@@ -351,3 +351,43 @@ def test_cancelling_a_load_keeps_the_open_data(win, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not win.loader.busy, timeout=20000)
     assert "synthetic" in win.windowTitle()
     assert win.controller.result.n_total == 100_000
+
+
+def test_open_with_options_reads_a_renamed_police_uk_file_as_the_force_chosen(win, qtbot, tmp_path, shared_raw):
+    import shutil
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    src = shared_raw / "police-uk-stop-search" / "2020-01-durham-stop-and-search.csv"
+    renamed = tmp_path / "export from the case system.csv"
+    shutil.copyfile(src, renamed)
+    win.open_with_options_dialog()
+    dlg = win.open_options
+    assert not dlg.buttons.button(QDialogButtonBox.StandardButton.Open).isEnabled()  # no files yet
+    dlg.set_paths([str(renamed)])
+    dlg.format.setCurrentIndex(dlg.format.findData("policeuk"))
+    dlg.force.setCurrentIndex(dlg.force.findData("Durham"))
+    assert dlg.options() == {"fmt": "policeuk", "force": "Durham"}
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Open).click()
+    qtbot.waitUntil(lambda: win.dataset is not None and not win.dataset.synthetic, timeout=20000)
+    assert win.dataset.categories("force") == ["Durham"]
+    assert win.controller.result.n_rows == sum(1 for _ in open(src, encoding="utf-8-sig")) - 1
+    assert "Object of search" in win.filters.facets
+
+
+def test_open_with_options_uses_a_mapping_file(win, qtbot):
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    win.open_with_options_dialog()
+    dlg = win.open_options
+    dlg.set_paths([str(fixtures / "needs_mapping.csv")])
+    dlg.mapping.setText(str(fixtures / "mapping_example.json"))
+    dlg.measure.setText("Proven offence")
+    dlg.accept()
+    qtbot.waitUntil(lambda: win.dataset is not None and win.dataset.name == "needs_mapping.csv", timeout=20000)
+    assert {"force", "age", "drug_class"} <= set(win.dataset.columns)
+    assert win.filters.age is not None
+    assert "Caseworker team" in win.filters.facets
+    assert win.dataset.measures == ["Proven offence"]
+    assert win.summary.text() == "Showing 4 of 4 rows — total count 13 (Proven offence)"

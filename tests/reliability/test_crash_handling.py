@@ -189,3 +189,19 @@ def test_start_up_with_corrupt_settings_warns_and_opens(tmp_path):
                    "warnings": [f"Your saved settings ({ini}) could not be read and were reset."]}
     assert b"\x00" not in ini.read_bytes()  # the unreadable content is gone
     assert not (tmp_path / "data" / "youthdrugs_gui" / "crash.log").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_settings_naming_recent_files_are_readable_by_the_user_only(user_settings_folder, qtbot, tmp_path):
+    from youthdrugs_gui.qt.app import open_settings
+
+    settings, _ = open_settings()
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.open_sample()
+    w._add_recent([str(tmp_path / "children in care.csv")])
+    w.close()
+    ini = Path(settings.fileName())
+    assert "children in care" in ini.read_text(encoding="utf-8")
+    assert ini.stat().st_mode & 0o777 == 0o600
+    assert ini.parent.stat().st_mode & 0o777 == 0o700

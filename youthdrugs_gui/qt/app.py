@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
@@ -15,7 +17,8 @@ ORG = "youthdrugs_gui"
 
 
 def open_settings() -> tuple[QSettings, str]:
-    """The user's settings (INI file); a file that fails to parse is reset, with a warning."""
+    """The user's settings (INI file); a file that fails to parse is reset, with a warning. The file
+    names recent data files, so its folder and the file are readable by the user only."""
     s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, "youthdrugs_gui")
     warning = ""
     if s.status() != QSettings.Status.NoError:
@@ -23,7 +26,22 @@ def open_settings() -> tuple[QSettings, str]:
         s.clear()
         s.sync()
         warning = f"Your saved settings ({path}) could not be read and were reset."
+    make_private(s)
     return s, warning
+
+
+def make_private(settings: QSettings) -> None:
+    """Owner-only permissions on the settings file and its folder (POSIX); never fails."""
+    if os.name != "posix":
+        return
+    path = Path(settings.fileName())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        if path.exists():
+            path.chmod(0o600)
+    except OSError:
+        pass
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.dataset: Dataset | None = None
         self._paths: list[str] = []
         self._pending_view: str | None = None
+        self.open_options = None  # the "Open with options" dialog while it is open
 
         self.filters = FilterPanel(self.controller)
         self.model = TableModel(self)
@@ -96,11 +97,21 @@ class MainWindow(QMainWindow):
         sb.addWidget(self.summary)
         sb.addWidget(self.filters_text, 1)
         sb.addPermanentWidget(busy)
+        # On large data the engine works off the UI thread; say so if a change takes a noticeable time.
+        self.updating = QLabel("Updating…")
+        self.updating.setAccessibleName("Updating")
+        self.updating.setVisible(False)
+        sb.addPermanentWidget(self.updating)
+        self._updating_timer = QTimer(self)
+        self._updating_timer.setSingleShot(True)
+        self._updating_timer.setInterval(150)
+        self._updating_timer.timeout.connect(lambda: self.updating.setVisible(self.controller.working))
 
         self._build_menus()
         self.controller.dataset_changed.connect(self._on_dataset)
         self.controller.result_changed.connect(self._on_result)
         self.controller.history_changed.connect(self._on_history)
+        self.controller.busy_changed.connect(self._on_engine_busy)
         self.controller.grouping_changed.connect(self.chart.set_grouping)
         self.chart.grouping_changed.connect(self.controller.set_grouping)
         self.chart.bar_clicked.connect(self.controller.cross_filter)
@@ -131,6 +142,8 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open…", self.open_dialog, QKeySequence.StandardKey.Open,
                                         "Open CSV, Excel, OpenDocument or Parquet files")
         f.addAction(self.open_action)
+        f.addAction(self._action("Open &with options…", self.open_with_options_dialog, "Ctrl+Alt+O",
+                                 "Open files, saying their format, police force, worksheet or column mapping"))
         f.addAction(self._action("Open &sample", lambda: self.open_sample(), "Ctrl+Shift+O",
                                  "Open the synthetic sample data set"))
         self.recent_menu = f.addMenu("Open &recent")
@@ -176,10 +189,11 @@ class MainWindow(QMainWindow):
         self.filters.search.selectAll()
 
     # ---- data in -------------------------------------------------------------------------------
-    def show_dataset(self, ds: Dataset, paths: list[str] | None = None, state: FilterState | None = None) -> None:
+    def show_dataset(self, ds: Dataset, paths: list[str] | None = None, state: FilterState | None = None,
+                     engine=None) -> None:
         """Swap in a loaded data set (UI thread only)."""
         self._paths = list(paths or [])
-        notes = self.controller.set_dataset(ds, state)
+        notes = self.controller.set_dataset(ds, state, engine)
         if notes:
             self.statusBar().showMessage("Some filters did not fit this data: " + "; ".join(notes), 10000)
 
@@ -191,14 +205,30 @@ class MainWindow(QMainWindow):
         except YouthDrugsError as exc:
             self._error(str(exc))
 
-    def open_files(self, paths: list[str], view: str | None = None) -> None:
+    def open_files(self, paths: list[str], view: str | None = None, **options) -> None:
         """Load files on the worker thread; the open data stays until the new data is ready. A view
-        file, if given, is applied once they are open."""
+        file, if given, is applied once they are open. Options go to the core's loader (fmt, force,
+        measure, sheet, mapping)."""
         if not paths:
             return
         self._pending_view = view
         self.statusBar().showMessage(f"Opening {', '.join(Path(p).name for p in paths)}…")
-        self.loader.load(paths)
+        self.loader.load(paths, **options)
+
+    def open_with_options_dialog(self) -> None:
+        from .open_dialog import OpenOptionsDialog
+
+        folder = str(self.settings.value("last_folder", str(Path.home())))
+        dlg = OpenOptionsDialog(self, folder, OPEN_FILTER)
+
+        def chosen() -> None:
+            if dlg.paths:
+                self.settings.setValue("last_folder", str(Path(dlg.paths[0]).parent))
+                self.open_files(dlg.paths, **dlg.options())
+
+        dlg.accepted.connect(chosen)
+        dlg.open()
+        self.open_options = dlg
 
     def open_dialog(self) -> None:
         start = self.settings.value("last_folder", str(Path.home()))
@@ -207,8 +237,8 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_folder", str(Path(paths[0]).parent))
             self.open_files(paths)
 
-    def _on_loaded(self, ds: Dataset, paths: list[str]) -> None:
-        self.show_dataset(ds, paths)
+    def _on_loaded(self, ds: Dataset, paths: list[str], engine=None) -> None:
+        self.show_dataset(ds, paths, engine=engine)
         self._add_recent(paths)
         if self._pending_view:
             self.open_view(self._pending_view)
@@ -260,6 +290,14 @@ class MainWindow(QMainWindow):
         message = next((m for m in result.messages if "never added" in m), "")
         self.chart.set_series(result.series, message or ("No rows match these filters." if not result.n_rows else ""))
         self.chart.set_highlighted(set(result.highlight) if result.highlight is not None else None)
+
+    def _on_engine_busy(self, busy: bool) -> None:
+        if busy:
+            if not self._updating_timer.isActive() and not self.updating.isVisible():
+                self._updating_timer.start()
+        else:
+            self._updating_timer.stop()
+            self.updating.setVisible(False)
 
     def _on_history(self, can_undo: bool, can_redo: bool) -> None:
         self.undo_action.setEnabled(can_undo)
@@ -391,9 +429,13 @@ class MainWindow(QMainWindow):
         s.setValue("chart_stack_by", self.controller.stack_by or "")
         s.setValue("last_view", self.controller.state.to_json())
         s.sync()
+        from .app import make_private
+
+        make_private(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.loader.cancel()
+        self.controller.shutdown()
         self.save_settings()
         super().closeEvent(event)
 
