@@ -40,9 +40,11 @@ class SlowEngine(Engine):
         super().__init__(ds)
         self.threads: set[str] = set()
         self.fail_next = False
+        self.states: list[FilterState] = []
 
     def apply(self, state, group_by=None, stack_by=None):
         self.threads.add(threading.current_thread().name)
+        self.states.append(state)
         time.sleep(self.delay)
         if self.fail_next:
             self.fail_next = False
@@ -128,6 +130,15 @@ def test_flush_gives_the_current_result_at_once(qtbot, slow):
     _idle(qtbot, c)
     qtbot.wait(50)
     assert c.result.state == c.state and len(published) == n  # the job flush waited for is not shown again
+
+
+def test_flush_uses_the_result_being_computed_rather_than_computing_it_twice(qtbot, slow):
+    c, eng, published = slow
+    eng.states.clear()
+    c.only("force", "Norfolk")
+    c.flush()
+    assert eng.states == [c.state]
+    assert c.result.state == c.state
 
 
 def test_a_sorted_table_is_sorted_with_each_change(qtbot, slow):

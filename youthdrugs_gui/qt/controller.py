@@ -57,7 +57,7 @@ class Controller(QObject):
         self._seq = 0  # sequence number of the last computation started
         self._published = 0  # ... and of the last one published
         self._table_sort: tuple[str, bool] | None = None
-        self._sorted: tuple[np.ndarray, str, bool, np.ndarray] | None = None
+        self._sorted: tuple[np.ndarray, str, bool, np.ndarray] | None = None  # rows, column, descending, order
         self._job_done.connect(self._on_job_done)
 
     # ---- data ------------------------------------------------------------------------------
@@ -200,9 +200,11 @@ class Controller(QObject):
         """Apply any pending change now and publish its result before returning (tests, and before an
         export reads the result)."""
         if self._job is not None:
-            self._job.result()  # its publication, queued, is then dropped as out of date
+            seq, engine, result, ordered = self._job.result()  # its queued publication is then dropped
             self._job, self._job_seq = None, 0
             self.busy_changed.emit(False)
+            if seq == self._seq and engine is self.engine and not isinstance(result, BaseException):
+                self._publish(seq, result, ordered)  # nothing changed since it started: use it
         if self._dirty or self._pending or self._published < self._seq:
             self._dirty = self._pending = False
             self._compute_now()
@@ -241,9 +243,11 @@ class Controller(QObject):
         def job():
             seq, engine, *rest = args
             try:
-                emit((seq, engine, *_compute(engine, *rest)))
+                payload = (seq, engine, *_compute(engine, *rest))
             except BaseException as exc:  # noqa: BLE001 - shown on the UI thread by the crash handler
-                emit((seq, engine, exc, None))
+                payload = (seq, engine, exc, None)
+            emit(payload)
+            return payload
 
         self._job_seq = self._seq
         self._job = self._pool.submit(job)
@@ -264,10 +268,10 @@ class Controller(QObject):
         if failed:
             raise result
 
-    def _publish(self, seq: int, result: Result, ordered: np.ndarray | None) -> None:
+    def _publish(self, seq: int, result: Result, ordered: tuple[str, bool, np.ndarray] | None) -> None:
         self._published = seq
-        if ordered is not None and self._table_sort is not None:
-            self._sorted = (result.rows, *self._table_sort, ordered)
+        if ordered is not None:
+            self._sorted = (result.rows, *ordered)
         self.result = result
         self.result_changed.emit(result)
 
@@ -289,10 +293,11 @@ class Controller(QObject):
 
 
 def _compute(engine: Engine, state: FilterState, group_by: str | None, stack_by: str | None,
-             table_sort: tuple[str, bool] | None) -> tuple[Result, np.ndarray | None]:
-    """The engine's work for one change: the result, and its rows in the table's order if it is sorted."""
+             table_sort: tuple[str, bool] | None) -> tuple[Result, tuple[str, bool, np.ndarray] | None]:
+    """The engine's work for one change: the result, and if the table is sorted, its rows in that order
+    (with the column and direction)."""
     result = engine.apply(state, group_by, stack_by)
     ordered = None
     if table_sort is not None and len(result.rows):
-        ordered = engine.sort_rows(result.rows, *table_sort)
+        ordered = (*table_sort, engine.sort_rows(result.rows, *table_sort))
     return result, ordered
