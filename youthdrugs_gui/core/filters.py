@@ -570,12 +570,16 @@ class Engine:
         if descending:
             if key.dtype.kind in "iub":
                 key = -key.astype(np.int64)
-                if nr >= 0:  # 'Not recorded' stays last either way
-                    key = np.where(key == -nr, np.iinfo(np.int64).max, key)
+                if nr >= 0 and len(key):  # 'Not recorded' stays last either way
+                    key = np.where(key == -nr, key.max() + 1, key)
             elif key.dtype.kind == "f":
                 key = -key
             else:
                 return np.argsort(key, kind="stable")[::-1]
+        if key.dtype.kind in "iub" and len(key) and key.itemsize > 2:
+            lo, hi = int(key.min()), int(key.max())
+            if -(1 << 15) <= lo and hi < (1 << 15):
+                key = key.astype(np.int16)  # numpy's stable sort is a radix sort for 16 bits or fewer
         return np.argsort(key, kind="stable")
 
 

@@ -54,7 +54,9 @@ class OpenOptionsDialog(QDialog):
         choose.clicked.connect(self._choose_files)
         files.addWidget(self.files_label, 1)
         files.addWidget(choose)
-        form.addRow("Files:", files)
+        label = QLabel("&Files:")
+        label.setBuddy(choose)
+        form.addRow(label, files)
 
         self.format = QComboBox()
         self.format.setAccessibleName("Format")
@@ -90,7 +92,9 @@ class OpenOptionsDialog(QDialog):
         browse.clicked.connect(self._choose_mapping)
         mapping.addWidget(self.mapping, 1)
         mapping.addWidget(browse)
-        form.addRow("Column &mapping:", mapping)
+        label = QLabel("Column &mapping:")
+        label.setBuddy(self.mapping)  # the row holds a layout, so the shortcut needs its buddy named
+        form.addRow(label, mapping)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
