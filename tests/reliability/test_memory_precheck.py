@@ -66,3 +66,9 @@ def test_the_estimate_depends_on_the_kind_of_file(tmp_path):
     assert _read.memory_needed(text, 1_000_000) == 3_000_000
     assert _read.memory_needed(book, 1_000_000) == 30_000_000
     assert _read.memory_needed(wide, 1_000_000) == 4_000_000
+    # a large plain UTF-8 file is parsed from disk and needs less; a large cp1252 one is read whole
+    big = 2 * _read.STREAM_BYTES
+    assert _read.memory_needed(text, big) == int(1.5 * big)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("force,note\nEssex,caf\xe9\n".encode("cp1252"))
+    assert _read.memory_needed(latin, big) == 3 * big

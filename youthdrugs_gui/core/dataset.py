@@ -87,6 +87,18 @@ def _cell_text(v: object) -> str | None:
     return str(v).strip() or None
 
 
+def code_counts(codes: np.ndarray, n: int) -> np.ndarray:
+    """Rows per code 0..n-1 (code -1, missing, is not counted). Counted a slice at a time: np.bincount
+    widens its input to 64 bits, which for a whole column of int8 codes is a temporary eight times its
+    size."""
+    out = np.zeros(n, dtype=np.int64)
+    step = 1 << 20
+    for i in range(0, len(codes), step):
+        part = codes[i:i + step]
+        out += np.bincount(part[part >= 0], minlength=n)[:n]
+    return out
+
+
 def _as_category(s: pd.Series, col: str) -> pd.Series:
     """Categorical of strings with 'Not recorded' for missing or blank, categories in a useful order.
 
@@ -98,17 +110,17 @@ def _as_category(s: pd.Series, col: str) -> pd.Series:
     else:
         codes, uniq = pd.factorize(s, use_na_sentinel=True)
         uniques = list(uniq)
-    codes = np.asarray(codes, dtype=np.int64)
-    if uniques:
-        used = np.bincount(codes[codes >= 0], minlength=len(uniques)) > 0
-    else:
-        used = np.zeros(0, dtype=bool)
+    codes = np.asarray(codes)  # in their own width (int8 for most columns): no row-sized widening
+    rows_per = code_counts(codes, len(uniques))
+    used = rows_per > 0
+    any_missing = int(rows_per.sum()) < len(codes)
     texts = [_cell_text(v) if u else None for v, u in zip(uniques, used)]
-    missing = bool((codes < 0).any()) or any(t is None for t, u in zip(texts, used) if u)
+    missing = any_missing or any(t is None for t, u in zip(texts, used) if u)
     cats = _ordered_categories(pd.Series([t for t in texts if t is not None], dtype=object), col, missing)
     pos = {c: i for i, c in enumerate(cats)}
     nr = pos.get(NOT_RECORDED, -1)
-    lut = np.array([nr if t is None else pos[t] for t in texts] + [nr], dtype=np.int64)
+    width = np.int8 if len(cats) < (1 << 7) else np.int16 if len(cats) < (1 << 15) else np.int32
+    lut = np.array([nr if t is None else pos[t] for t in texts] + [nr], dtype=width)  # pandas' own width
     out = pd.Categorical.from_codes(lut[codes], categories=cats)  # code -1 picks the last entry: nr
     return pd.Series(out, index=s.index, name=s.name)
 
@@ -155,7 +167,11 @@ class Dataset:
             spec = schema.CANONICAL.get(col)
             if spec is not None:
                 role = spec.role
-                if role is Role.COUNT:
+                if role is Role.COUNT and s.dtype == np.int64:  # the importers' counts: checked there
+                    if len(s) and s.min() < 0:
+                        raise LoadError(f"{name}: the count column holds a negative number ({s.min():g}).")
+                    out[col] = s
+                elif role is Role.COUNT:
                     num = pd.to_numeric(s, errors="coerce")
                     if num.isna().any():
                         bad = s[num.isna()].iloc[0]
@@ -185,7 +201,7 @@ class Dataset:
         if schema.COUNT not in out:
             out[schema.COUNT] = pd.Series(np.ones(len(df), dtype=np.int64))
             roles[schema.COUNT] = Role.COUNT
-        frame = pd.DataFrame(out)
+        frame = pd.DataFrame(out, copy=False)  # the columns were made here (or are the caller's, unchanged)
         lab = {c: (schema.CANONICAL[c].label if c in schema.CANONICAL else str(c)) for c in frame.columns}
         if labels:
             lab.update({k: v for k, v in labels.items() if k in lab})

@@ -24,7 +24,7 @@ from ..dataset import Dataset, SourceFile, concat
 from ..errors import LoadError, MappingError, YouthDrugsError
 from . import _read, generic, homeoffice, policeuk, yjb
 from ._common import FORMATS, Imported, Options, Ticker, quote_list
-from ._read import RawTable, check_path, read_bytes, table_from_bytes
+from ._read import RawTable, check_path, read_bytes, stream_table, table_from_bytes
 from .sample import load_sample
 
 __all__ = ["load_files", "load_sample", "detect_format", "describe_mapping", "FORMATS"]
@@ -138,7 +138,8 @@ def load_files(
     done = 0.0
     for p, size in zip(checked, sizes):
         sub = ticker.sub(done / total, (done + size) / total)
-        ds, used = _load_one(p, fmt, opts, sub)
+        with _read.lean_memory(active=size >= _read.STREAM_BYTES):
+            ds, used = _load_one(p, fmt, opts, sub)
         datasets.append(ds)
         used_headers |= used
         done += size
@@ -191,11 +192,14 @@ def _size(p: Path) -> int:
 
 def _load_one(p: Path, fmt: str | None, opts: Options, ticker: Ticker) -> tuple[Dataset, set[str]]:
     try:
-        data, sha = read_bytes(p, ticker.sub(0.0, 0.1))
-        raw = table_from_bytes(p, data, sha, sheet=opts.sheet, ticker=ticker.sub(0.1, 0.7))
-        del data
+        raw = stream_table(p, ticker.sub(0.0, 0.7))
+        if raw is None:
+            data, sha = read_bytes(p, ticker.sub(0.0, 0.1))
+            raw = table_from_bytes(p, data, sha, sheet=opts.sheet, ticker=ticker.sub(0.1, 0.7))
+            del data
         chosen = fmt or ("generic" if opts.mapping else _guess_format(raw))
         imported: Imported = _BUILDERS[chosen](raw, opts, ticker.sub(0.7, 0.9))
+        raw.frame = raw.frame.iloc[:0]  # its rows are in the imported frame now: let them go
         notes = list(imported.notes)
         if opts.mapping and fmt is None and chosen == "generic" and _guess_format(raw) != "generic":
             notes.insert(0, f"read as a generic table because a column mapping was given (it looks like a "

@@ -118,9 +118,28 @@ def n_missing(s: pd.Series) -> int:
 
 def lookup(s: pd.Series, values: np.ndarray, fill) -> np.ndarray:
     """values[code] for every row of a categorical; `fill` where the row is missing."""
-    codes = s.cat.codes.to_numpy().astype(np.int64)
+    return take_codes(s.cat.codes.to_numpy(), values, fill)
+
+
+def take_codes(codes: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
+    """values[code] for every code; `fill` for code -1. The codes are used as they are (int8 for most
+    columns): widening them first would make a row-sized temporary eight times their size."""
+    values = np.asarray(values)
     ext = np.append(values, np.array([fill], dtype=values.dtype))
-    return ext[codes]
+    return ext[codes]  # -1 picks the fill at the end
+
+
+def count_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A count column as codes (-1 where blank), the number each code stands for (NaN where the text is
+    not a number) and those texts, so that counts can be checked once per distinct value."""
+    if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype) \
+            and not pd.api.types.is_bool_dtype(s.dtype):
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        return codes, np.asarray(uniques, dtype=float), []
+    s = s if _is_clean_cat(s) else as_text(s)
+    cats = list(s.cat.categories)
+    nums = np.array([np.nan if (x := parse_number(c)) is None else x for c in cats], dtype=float)
+    return s.cat.codes.to_numpy(), nums, [c for c, x in zip(cats, nums) if np.isnan(x)]
 
 
 # ---- generic text cleaning -----------------------------------------------------------------------

@@ -36,7 +36,7 @@ _SCAN_ROWS = 40  # rows looked at to find the header row
 MAX_COLUMNS = 1000
 # Memory needed to load a file, as a multiple of its size on disk (measured: a 100 MB CSV peaks at
 # about 2.3x; workbooks expand their compressed XML into one Python object per cell).
-_MEMORY_FACTOR = {"text": 3.0, "utf16": 4.0, "zip": 30.0, "parquet": 8.0}
+_MEMORY_FACTOR = {"streamed": 1.5, "text": 3.0, "utf16": 4.0, "zip": 30.0, "parquet": 8.0}
 # The csv module refuses fields over 128 KiB by default; a long free-text cell is still data.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -143,6 +143,50 @@ def available_memory() -> int | None:
     return min(found) if found else None
 
 
+class lean_memory:
+    """While a large file loads, have the C allocator give freed memory straight back to the system.
+
+    glibc raises its threshold for serving large blocks from fresh pages as a program frees them, so the
+    many column-sized temporaries of a load end up on its heap, which it keeps: a 1 GB CSV then peaked at
+    several times the memory of the data loaded. Inside this block large blocks come from (and go back
+    to) the system; after it, the threshold is where glibc would have taken it anyway (32 MB, so that
+    filtering reuses its masks as before) and the heap is trimmed. Elsewhere than glibc, nothing."""
+
+    _M_MMAP_THRESHOLD = -3
+    _depth = 0
+
+    def __init__(self, active: bool = True) -> None:
+        self.active = active
+
+    @staticmethod
+    def _libc():
+        if not sys.platform.startswith("linux"):
+            return None
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL("libc.so.6")
+            return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+        except OSError:
+            return None
+
+    def __enter__(self) -> "lean_memory":
+        libc = self._libc() if self.active else None
+        if libc is not None:
+            lean_memory._depth += 1
+            libc.mallopt(self._M_MMAP_THRESHOLD, 1 << 20)
+        self._used = libc
+        return self
+
+    def __exit__(self, *exc) -> None:
+        libc = self._used
+        if libc is not None:
+            lean_memory._depth -= 1
+            if lean_memory._depth == 0:
+                libc.mallopt(self._M_MMAP_THRESHOLD, 32 << 20)
+                libc.malloc_trim(0)
+
+
 def memory_needed(path: Path, size: int) -> int:
     """A generous estimate of the memory loading this file takes, from its size and first bytes."""
     try:
@@ -158,6 +202,12 @@ def memory_needed(path: Path, size: int) -> int:
         kind = "utf16"
     else:
         kind = "text"
+        if size >= STREAM_BYTES:  # plain UTF-8 is parsed from disk (stream_table): its bytes are never held
+            try:
+                head[:head.rfind(b"\n") + 1].decode("utf-8")
+                kind = "streamed"
+            except UnicodeDecodeError:
+                pass
     return int(size * _MEMORY_FACTOR[kind])
 
 
@@ -220,8 +270,94 @@ def read_table(path: str | Path, *, sheet: str | None = None, ticker: Ticker | N
     """Read any supported file into a RawTable (LoadError for anything that is not a readable table)."""
     ticker = ticker or Ticker()
     p = check_path(path)
+    raw = stream_table(p, ticker)
+    if raw is not None:
+        return raw
     data, sha = read_bytes(p, ticker.sub(0.0, 0.15))
     return table_from_bytes(p, data, sha, sheet=sheet, ticker=ticker.sub(0.15, 1.0))
+
+
+STREAM_BYTES = 1 << 26  # plain UTF-8 text files from this size are parsed from disk, not from memory
+_HEAD_BYTES = 1 << 20
+
+
+def stream_table(p: Path, ticker: Ticker) -> RawTable | None:
+    """A large, plain UTF-8 CSV parsed straight from the file, so that its bytes are never held in
+    memory: it is read twice (once for its SHA-256, once by the parser), and the second read comes from
+    the system's file cache. None when the file is small or not plainly UTF-8 text (a NUL byte, another
+    encoding, rows the fast parser cannot take): the caller then reads it whole, the careful way."""
+    import pyarrow as pa
+
+    try:
+        size = p.stat().st_size
+        if size < STREAM_BYTES:
+            return None
+        with open(p, "rb") as f:
+            head = f.read(_HEAD_BYTES)
+    except OSError:
+        return None  # the caller's read says what is wrong
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PAR1") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return None
+    if any(head.startswith(magic) for magic, _ in _BINARY_MAGIC) or b"\x00" in head:
+        return None
+    cut = head.rfind(b"\n")
+    if cut < 0:
+        return None
+    head = head[:cut + 1]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    sha, clean = _hash_file(p, ticker.sub(0.0, 0.15))
+    if not clean:
+        return None
+    try:
+        stream = pa.input_stream(str(p))
+    except (OSError, pa.ArrowException):
+        return None
+    with stream:
+        out = _read_csv(p, head, ticker.sub(0.15, 1.0), stream=stream, total=size)
+    if out is None:
+        return None
+    frame, headers, detail, more = out
+    notes = _text_name_notes(p) + more
+    frame, headers, more = _tidy(p, frame, headers)
+    _check_width(p, len(frame.columns))
+    ticker.tick(1.0)
+    return RawTable(path=p, kind="csv", frame=frame, headers=headers, sha256=sha, detail=detail,
+                    notes=notes + more)
+
+
+def _text_name_notes(p: Path) -> list[str]:
+    ext = p.suffix.lower()
+    if ext in (".xlsx", ".xlsm", ".xls", ".ods", ".parquet"):
+        return [f"the file is named '{ext}' but holds plain text (CSV); it was read as CSV"]
+    return []
+
+
+def _hash_file(p: Path, ticker: Ticker) -> tuple[str, bool]:
+    """The file's SHA-256, and whether it is free of NUL bytes, read a block at a time."""
+    h = hashlib.sha256()
+    clean = True
+    done = 0
+    try:
+        size = max(1, p.stat().st_size)
+        with open(p, "rb") as f:
+            while True:
+                ticker.check()
+                block = f.read(1 << 23)
+                if not block:
+                    break
+                h.update(block)
+                clean = clean and b"\x00" not in block
+                done += len(block)
+                ticker.tick(done / size)
+    except OSError as e:
+        if e.errno == errno.ENOENT:
+            raise LoadError(f"{p} was moved or deleted before it could be read. Check the folder and open "
+                            "it again.") from None
+        raise LoadError(f"{p}: cannot be read ({_os_reason(e)}).") from None
+    return h.hexdigest(), clean
 
 
 def table_from_bytes(p: Path, data: bytes, sha: str, *, sheet: str | None = None,
@@ -245,8 +381,7 @@ def table_from_bytes(p: Path, data: bytes, sha: str, *, sheet: str | None = None
     elif kind == "parquet":
         frame, headers, detail, more = _read_parquet(p, data, ticker)
     else:
-        if ext in (".xlsx", ".xlsm", ".xls", ".ods", ".parquet"):
-            notes.append(f"the file is named '{ext}' but holds plain text (CSV); it was read as CSV")
+        notes += _text_name_notes(p)
         frame, headers, detail, more = _read_csv(p, data, ticker)
     notes += more
     frame, headers, more = _tidy(p, frame, headers)
@@ -491,13 +626,15 @@ def _check_width(p: Path, n: int) -> None:
             "you do not need.")
 
 
-def _read_csv(p: Path, data: bytes, ticker: Ticker):
+def _read_csv(p: Path, data: bytes, ticker: Ticker, stream=None, total: int = 0):
+    """A text file as a table. With `stream` (an Arrow input stream of the whole file), `data` is only
+    its first lines and the rows are parsed from the stream."""
     body, enc, sample, decode_notes = _decode(p, data)
     ticker.tick(0.05)
     if not sample.strip():
         raise LoadError(f"{p.name} is empty: it holds no data. Check that you chose the right file.")
     stripped = sample.lstrip()
-    if stripped[:1] in "{[" and len(body) < (1 << 24):
+    if stripped[:1] in "{[" and stream is None and len(body) < (1 << 24):
         try:
             json.loads(body.decode("utf-8", errors="strict"))
             raise LoadError(f"{p.name} is a JSON file, not a table. (If it is a column mapping, choose it as "
@@ -512,7 +649,7 @@ def _read_csv(p: Path, data: bytes, ticker: Ticker):
         raise LoadError(f"{p.name} is an XML file, not a table this program can read. Open it in Excel and "
                         "save it as an Excel Workbook (.xlsx) or CSV, then load that file.")
     lines = sample.splitlines(keepends=True)
-    if len(body) > len(sample.encode("utf-8")) and len(lines) > 1:
+    if (stream is not None or len(body) > len(sample.encode("utf-8"))) and len(lines) > 1:
         lines = lines[:-1]  # the last sample line may be cut short
     delim = _sniff_delimiter([ln for ln in lines[:200]])
     try:
@@ -541,7 +678,10 @@ def _read_csv(p: Path, data: bytes, ticker: Ticker):
     detail = f"CSV, {enc}, {dname}-separated"
     if enc not in ("UTF-8", "UTF-8 (with BOM)", "UTF-8 and Windows (cp1252)"):
         notes.append(f"the text was read as {enc}")
-    frame = _csv_arrow(body, names, delim, skip_lines, ticker.sub(0.05, 0.9))
+    frame = _csv_arrow(body if stream is None else stream, names, delim, skip_lines,
+                       ticker.sub(0.05, 0.9), total or len(body))
+    if frame is None and stream is not None:
+        return None  # rows the fast reader cannot take: the caller reads the whole file the careful way
     if frame is None:
         frame, more = _csv_python(p, body, names, delim, hi, ticker.sub(0.05, 0.9))
         notes += more
@@ -574,9 +714,13 @@ def _decimal_commas(frame: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.Da
     return frame, [f"numbers written with a decimal comma (12,5 for 12.5) were read as such in {quote_list(changed)}"]
 
 
-def _csv_arrow(body: bytes, names: list[str], delim: str, skip_lines: int, ticker: Ticker) -> pd.DataFrame | None:
-    """Fast path: pyarrow, every column read as dictionary-encoded text. None if some row does not
-    fit the header (the careful reader then takes over)."""
+def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ticker,
+               total: int) -> pd.DataFrame | None:
+    """Fast path: pyarrow, every column read as dictionary-encoded text, from bytes in memory or
+    straight from the file. None if some row does not fit the header (the careful reader then takes
+    over). Each block's columns are turned into category codes as it comes, so that neither Arrow's
+    table of the whole file nor 32-bit codes for it are ever held: the codes kept are as small as the
+    number of distinct values allows."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -586,43 +730,51 @@ def _csv_arrow(body: bytes, names: list[str], delim: str, skip_lines: int, ticke
     po = pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, newlines_in_values=False)
     co = pacsv.ConvertOptions(column_types={n: dict_type for n in names}, strings_can_be_null=False,
                               quoted_strings_can_be_null=False, null_values=[])
-    total = max(1, len(body))
+    total = max(1, total)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        source = pa.BufferReader(source)
+    seen: list[dict[str, int]] = [{} for _ in names]  # per column: value -> code, in order of appearance
+    parts: list[list[np.ndarray]] = [[] for _ in names]
+    n_rows = 0
+    pool = pa.default_memory_pool()
     try:
-        reader = pacsv.open_csv(pa.BufferReader(body), read_options=ro, parse_options=po, convert_options=co)
-        batches = []
-        rows = 0
+        reader = pacsv.open_csv(source, read_options=ro, parse_options=po, convert_options=co)
         avg = None
         for batch in reader:
-            batches.append(batch)
-            rows += batch.num_rows
-            if avg is None and rows:
-                avg = max(1.0, min(total, _BLOCK) / max(rows, 1))
-            ticker.tick(min(0.95, rows * (avg or 1.0) / total))
-        table = pa.Table.from_batches(batches, schema=reader.schema)
+            for i in range(batch.num_columns):
+                parts[i].append(_batch_codes(batch.column(i), seen[i]))
+            n_rows += batch.num_rows
+            del batch
+            if avg is None and n_rows:
+                avg = max(1.0, min(total, _BLOCK) / n_rows)
+            ticker.tick(min(0.95, n_rows * (avg or 1.0) / total))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, pa.ArrowIndexError,
             pa.ArrowKeyError, pa.ArrowCapacityError, pa.ArrowException, ValueError, UnicodeDecodeError):
         return None
-    del batches
-    table = table.unify_dictionaries()
-    n_rows = table.num_rows
-    names_read = list(table.column_names)
-    pool = pa.default_memory_pool()
+    pool.release_unused()  # give Arrow's buffers back to the system: its allocator would keep them
     cols: dict[str, pd.Series] = {}
-    for i, name in enumerate(names_read):
-        ticker.tick(0.95 + 0.05 * i / max(1, len(names_read)))
-        col = table.column(0)
-        table = table.remove_column(0)  # each column's Arrow memory goes as soon as it is converted
-        if col.num_chunks:
-            dictionary = col.chunk(0).dictionary.to_pylist()
-            codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in col.chunks])
-        else:
-            dictionary, codes = [], np.empty(0, dtype=np.int32)
-        del col
-        cols[name] = rebuild(codes, [cell_text(v) for v in dictionary], None, name)
+    for i, name in enumerate(names):
+        ticker.tick(0.95 + 0.05 * i / max(1, len(names)))
+        chunks, parts[i] = parts[i], []
+        codes = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int8)
+        del chunks
+        cols[name] = rebuild(codes, [cell_text(v) for v in seen[i]], None, name)
         del codes
-        pool.release_unused()  # give it back to the system: Arrow's allocator would keep it for itself
     ticker.tick(1.0)
     return pd.DataFrame(cols) if cols else pd.DataFrame(index=range(n_rows))
+
+
+def _batch_codes(arr, seen: dict[str, int]) -> np.ndarray:
+    """One block of a dictionary-encoded column as codes into `seen` (which grows with new values),
+    in the smallest integer type that holds every code so far."""
+    values = arr.dictionary.to_pylist()
+    lut = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
+    lut = np.append(lut, -1)  # where a null index points (none are expected: strings are never null)
+    idx = arr.indices
+    if idx.null_count:
+        idx = idx.fill_null(len(values))
+    width = np.int8 if len(seen) < (1 << 7) else np.int16 if len(seen) < (1 << 15) else np.int32
+    return lut.astype(width)[idx.to_numpy(zero_copy_only=False)]
 
 
 def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: int, ticker: Ticker):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..dataset import MAX_FACET_VALUES
+from ..dataset import MAX_FACET_VALUES, code_counts
 from ..errors import LoadError, MappingError
 from . import _normalise as nz
 from ._common import Imported, Options, Ticker, plural, quote_list
@@ -311,45 +311,47 @@ def _other_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
 
 def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
     """Turn the count column into numbers; rows whose count is suppressed ('[c]', '*') or blank are left
-    out with a note (they cannot be added up), as are rows whose count is not a number at all."""
+    out with a note (they cannot be added up), as are rows whose count is not a number at all.
+    The work is done once per distinct count, not per row: a column of ten million counts holds a few
+    hundred distinct values, and row-sized temporaries would multiply the memory a large file needs."""
     if schema.COUNT not in frame.columns:
         return frame, []
-    s = frame[schema.COUNT]
-    vals, bad, texts = nz.numeric_values(s)
-    blank = np.isnan(vals) & ~bad
-    suppressed_texts = [t for t in texts if nz.is_suppressed(t)]
-    other_texts = [t for t in texts if not nz.is_suppressed(t)]
+    codes, nums, texts = nz.count_codes(frame[schema.COUNT])
+    rows_per = code_counts(codes, len(nums))
+    blank = len(codes) - int(rows_per.sum())
+    bad_cat = np.isnan(nums)
+    suppressed = {t for t in texts if nz.is_suppressed(t)}
     notes: list[str] = []
-    drop = np.isnan(vals)
-    if blank.any():
-        notes.append(f"left out {plural(int(blank.sum()), 'row')} with no count (a blank cell)")
-    if bad.any():
-        if suppressed_texts:
-            ss = nz.as_text(s) if not isinstance(s.dtype, pd.CategoricalDtype) else s
-            sup = nz.lookup(ss, np.array([c in set(suppressed_texts) for c in ss.cat.categories], dtype=bool), False)
-            k = int((sup & bad).sum())
-            if k:
-                notes.append(f"left out {plural(k, 'row')} whose count is suppressed or not available "
-                             f"({quote_list(suppressed_texts, 4)}), as such counts cannot be added up")
-            rest = int(bad.sum()) - k
-        else:
-            rest = int(bad.sum())
-        if rest:
-            notes.append(f"left out {plural(rest, 'row')} whose count is not a number ({quote_list(other_texts, 4)})")
-    counts = np.where(drop, 0, vals)
-    if (counts < 0).any():
-        raise LoadError(f"{name}: the count column holds a negative number ({counts.min():g}); counts cannot be "
+    if blank:
+        notes.append(f"left out {plural(blank, 'row')} with no count (a blank cell)")
+    bad = int(rows_per[bad_cat].sum())
+    if bad:
+        k = int(sum(n for t, n in zip(texts, rows_per[bad_cat]) if t in suppressed)) if suppressed else 0
+        if k:
+            notes.append(f"left out {plural(k, 'row')} whose count is suppressed or not available "
+                         f"({quote_list([t for t in texts if t in suppressed], 4)}), as such counts cannot be "
+                         "added up")
+        if bad - k:
+            other = [t for t in texts if t not in suppressed]
+            notes.append(f"left out {plural(bad - k, 'row')} whose count is not a number ({quote_list(other, 4)})")
+    used = ~bad_cat & (rows_per > 0)
+    good = nums[used]
+    if (good < 0).any():
+        raise LoadError(f"{name}: the count column holds a negative number ({good.min():g}); counts cannot be "
                         "negative. Check the file.")
-    if not np.isfinite(counts).all() or (counts > 2**53).any():
-        big = counts[~np.isfinite(counts) | (counts > 2**53)]
-        shown = f" ({big[0]:,.0f})" if np.isfinite(big[0]) else ""
+    too_big = used & (~np.isfinite(np.where(bad_cat, 0, nums)) | (np.where(bad_cat, 0, nums) > 2**53))
+    if too_big.any():
+        first = nums[codes[int(np.argmax(nz.take_codes(codes, too_big, False)))]]
+        shown = f" ({first:,.0f})" if np.isfinite(first) else ""
         raise LoadError(f"{name}: the count column holds a number too large to be a count{shown}. "
                         "Check the file.")
-    if not np.all(np.mod(counts, 1) == 0):
+    if (np.mod(good, 1) != 0).any():
         raise LoadError(f"{name}: the count column holds fractions; counts must be whole numbers. If it is a rate "
                         "or a percentage, map another column to the count.")
-    frame = frame.assign(**{schema.COUNT: counts.astype(np.int64)})
-    if drop.any():
+    whole = np.where(bad_cat, 0, nums).astype(np.int64)
+    frame = frame.assign(**{schema.COUNT: nz.take_codes(codes, whole, 0)})
+    if bad or blank:
+        drop = nz.take_codes(codes, bad_cat, True)
         frame = frame.loc[~drop].reset_index(drop=True)
         if len(frame) == 0:
             raise LoadError(f"{name}: no row has a count that is a number, so there is nothing to show.")
