@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -148,6 +149,7 @@ class Dataset:
         synthetic: bool = False,
         labels: dict[str, str] | None = None,
         notes: tuple[str, ...] = (),
+        progress: Callable[[float], None] | None = None,
     ) -> "Dataset":
         """Type the columns of a frame whose canonical columns are already named and normalised.
 
@@ -162,7 +164,9 @@ class Dataset:
         df = df.reset_index(drop=True)
         out: dict[str, pd.Series] = {}
         roles: dict[str, Role] = {}
-        for col in df.columns:
+        for i, col in enumerate(df.columns):
+            if progress is not None:
+                progress(i / len(df.columns))  # a large file spends a second or more here
             s = df[col]
             spec = schema.CANONICAL.get(col)
             if spec is not None:

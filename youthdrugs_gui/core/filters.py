@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -257,6 +257,7 @@ class Engine:
         self._unit_counts = bool(self.n == 0 or (self._counts.min() == 1 and self._counts.max() == 1))
         self._facets = [c for c in ds.facet_columns if c in ds.categorical_columns]
         self._base_counts: dict[str, np.ndarray] | None = None
+        self._partial_counts: dict[str, np.ndarray] = {}  # whole-data counts made so far (warm)
         self._cats = {c: ds.categories(c) for c in ds.categorical_columns}
         self._age_col = schema.AGE if ds.role(schema.AGE) is Role.AGE else None
         self._band_col = schema.AGE_BAND if ds.has(schema.AGE_BAND) else None
@@ -272,11 +273,14 @@ class Engine:
         self._base_series: dict[tuple[str, str | None], tuple[ChartSeries | None, str]] = {}
         self._orders: dict[tuple[str, bool], np.ndarray] = {}
 
-    def warm(self) -> "Engine":
+    def warm(self, progress: Callable[[float], None] | None = None) -> "Engine":
         """Do now the work every first filter change needs (codes, whole-data counts), so that it can
         run on a worker thread while the data set loads."""
-        for c in self._facets:
+        for i, c in enumerate(self._facets):
+            if progress is not None:
+                progress(i / max(1, len(self._facets)))
             self.ds.codes(c)
+            self._unfiltered_counts(self._weights, upto=c)
         self._unfiltered_counts(self._weights)
         self._totals(self.all_rows)
         return self
@@ -466,10 +470,16 @@ class Engine:
             self._base_series[key] = self.series(rows, group_by, stack_by)
         return self._base_series[key]
 
-    def _unfiltered_counts(self, weights: np.ndarray | None) -> dict[str, np.ndarray]:
-        """Facet counts of the whole data set: the same for every state, so computed once."""
+    def _unfiltered_counts(self, weights: np.ndarray | None, upto: str | None = None) -> dict[str, np.ndarray]:
+        """Facet counts of the whole data set: the same for every state, so computed once (`upto`: only
+        that column's, for now)."""
         if self._base_counts is None:
-            self._base_counts = {c: _bincount(self.ds.codes(c), weights, len(self._cats[c])) for c in self._facets}
+            for c in self._facets if upto is None else [upto]:
+                if c not in self._partial_counts:
+                    self._partial_counts[c] = _bincount(self.ds.codes(c), weights, len(self._cats[c]))
+            if upto is not None:
+                return self._partial_counts
+            self._base_counts = self._partial_counts
         return self._base_counts
 
     def _take(self, arr: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -38,11 +38,14 @@ class Loader(QObject):
             from ..core.filters import Engine
             from ..core.sources import load_files
 
-            ds = load_files(paths, progress=self.progress.emit, cancelled=flag.is_set, **options)
+            emit = self.progress.emit
+            ds = load_files(paths, progress=lambda f: emit(0.96 * f), cancelled=flag.is_set, **options)
             if flag.is_set():
                 raise CancelledError("Loading was cancelled.")
             # The first filter's groundwork (codes, whole-data counts) is done here, not on the UI thread.
-            return ds, Engine(ds).warm()
+            engine = Engine(ds).warm(progress=lambda f: emit(0.96 + 0.04 * f))
+            emit(1.0)
+            return ds, engine
 
         worker = create_worker(job, _ignore_errors=True)
         worker.returned.connect(lambda out, f=flag: self._done(f, *out, paths))
