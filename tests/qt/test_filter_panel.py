@@ -166,3 +166,31 @@ def test_a_burst_of_changes_is_coalesced_and_the_last_one_wins(panel, qtbot):
     assert len(published) <= 2  # the first change at once, the rest coalesced
     qtbot.waitUntil(lambda: published and published[-1].age_range == (16, 17), timeout=1000)
     assert c.result.n_rows == 2
+
+
+def test_hundreds_of_other_columns_are_listed_when_more_filters_is_first_opened(qtbot):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    n = 300
+    cols = {"force": rng.choice(["Essex", "Kent"], n)}
+    cols.update({f"Extra {i:03d}": rng.choice(["yes", "no", "unknown"], n) for i in range(120)})
+    ds = Dataset.from_frame(pd.DataFrame(cols), name="wide")
+    c = Controller()
+    p = FilterPanel(c)
+    qtbot.addWidget(p)
+    c.set_dataset(ds)
+    p.show()
+    assert set(p.facets) == {"force"}  # the panel is ready at once; the 120 lists wait
+    assert p.more.button.text() == "More filters (120)"
+    c.only("force", "Kent")
+    c.flush()
+    p.more.button.click()
+    assert 0 < len(p.facets) - 1 < 120  # a first batch, the rest on later turns of the event loop
+    qtbot.waitUntil(lambda: len(p.facets) == 121, timeout=10000)
+    kent = ds.frame["force"] == "Kent"
+    expected = int((ds.frame.loc[kent, "Extra 119"] == "yes").sum())
+    assert _counts(p.facets["Extra 119"])["yes"] == f"yes  ({expected:,})"
+    p.facets["Extra 119"].item("yes").setCheckState(Qt.CheckState.Unchecked)
+    c.flush()
+    assert c.state.selected("Extra 119") == {"no", "unknown"}

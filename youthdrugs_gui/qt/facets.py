@@ -3,7 +3,7 @@ and shows what the controller publishes; none filters anything itself."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,8 @@ from .controller import Controller
 MAIN_FACETS = (schema.FORCE, schema.OFFENCE_TYPE, schema.DRUG_CLASS, schema.OUTCOME, schema.SEX,
                schema.MEASURE, schema.AGE_BAND)
 _VALUE = Qt.ItemDataRole.UserRole
+EAGER_MORE_FACETS = 40  # up to this many other columns, their lists are built with the panel
+FACETS_PER_TURN = 20
 
 
 class FacetList(QWidget):
@@ -255,6 +257,11 @@ class Collapsible(QWidget):
     def _toggle(self, on: bool) -> None:
         self.button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.body.setVisible(on)
+        if on and self.on_first_open is not None:
+            first, self.on_first_open = self.on_first_open, None
+            first()
+
+    on_first_open = None  # called once, the first time the section is opened
 
 
 class FilterPanel(QScrollArea):
@@ -326,20 +333,39 @@ class FilterPanel(QScrollArea):
                 and ds.role(c) is Role.CATEGORY]
         if rest:
             self.more = Collapsible(f"More filters ({len(rest)})")
-            for col in rest:
-                add_facet(col, self.more.body_layout)
+            more = self.more
+            if len(rest) <= EAGER_MORE_FACETS:
+                for col in rest:
+                    add_facet(col, more.body_layout)
+            else:
+                # A file with hundreds of other columns: their lists are built when the section is
+                # first opened, a few per turn of the event loop, so the window never stops for them.
+                def build_some(todo: list[str]) -> None:
+                    if self.more is not more:  # another data set came meanwhile
+                        return
+                    for col in todo[:FACETS_PER_TURN]:
+                        add_facet(col, more.body_layout)
+                        if self.controller.result is not None:
+                            self._show_facet(col, self.facets[col], self.controller.result)
+                    if todo[FACETS_PER_TURN:]:
+                        QTimer.singleShot(0, lambda: build_some(todo[FACETS_PER_TURN:]))
+
+                more.on_first_open = lambda: build_some(list(rest))
             lay.addWidget(self.more)
         lay.addStretch(1)
         body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setWidget(body)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
+    def _show_facet(self, col: str, facet: FacetList, result: Result) -> None:
+        facet.show_state(self.controller.state.selected(col), result.facet_counts.get(col), result.facet_unit)
+
     def show_result(self, result: Result) -> None:
         # Ticks, ranges and the search text show the controller's state, not the result's: on large data
         # a result can arrive for an earlier state while the user is already typing or dragging on.
         state = self.controller.state
         for col, facet in self.facets.items():
-            facet.show_state(state.selected(col), result.facet_counts.get(col), result.facet_unit)
+            self._show_facet(col, facet, result)
         if self.age is not None:
             self.age.show_state(state.age_range)
         if self.year is not None:
