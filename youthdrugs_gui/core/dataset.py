@@ -186,7 +186,8 @@ class Dataset:
                         raise LoadError(f"{name}: the count column holds fractions; counts must be whole numbers.")
                     out[col] = num.astype(np.int64)
                 elif role is Role.DATE:
-                    out[col] = pd.to_datetime(s, errors="coerce", utc=False)
+                    naive = pd.api.types.is_datetime64_dtype(s.dtype)  # already dates: no copy
+                    out[col] = s if naive else pd.to_datetime(s, errors="coerce", utc=False)
                 else:
                     out[col] = _as_category(s, col)
                 roles[col] = role
@@ -261,7 +262,8 @@ class Dataset:
 
     @cached_property
     def _codes(self) -> dict[str, np.ndarray]:
-        return {c: self.frame[c].cat.codes.to_numpy() for c in self.categorical_columns}
+        # The categoricals' own code arrays (read-only views): `.cat.codes` would copy every column.
+        return {c: self.frame[c].array.codes for c in self.categorical_columns}
 
     def codes(self, col: str) -> np.ndarray:
         """Integer category codes of a categorical column (int8/int16; never -1: missing values are the
