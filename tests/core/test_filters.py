@@ -205,6 +205,17 @@ def test_sorting_any_rows_matches_a_plain_stable_sort(seed, fraction, column, de
         assert list(got) == expected
 
 
+def test_only_the_last_two_orders_of_every_row_are_kept():
+    ds = Dataset.from_frame(_frame(300, 2), name="t")
+    eng = Engine(ds)
+    rows = eng.all_rows
+    for col in ("force", "age", "count", "Object of search", "drug_class"):
+        for desc in (False, True):
+            got = eng.sort_rows(rows, col, desc)
+            assert len(got) == 300 and len(eng._orders) <= 2
+    assert list(eng._orders) == [("drug_class", False), ("drug_class", True)]
+
+
 def test_the_unfiltered_result_is_the_same_every_time_and_cannot_be_changed():
     ds = Dataset.from_frame(_frame(300, 1), name="t")
     eng = Engine(ds).warm()

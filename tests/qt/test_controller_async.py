@@ -190,3 +190,27 @@ def test_the_window_says_it_is_updating_only_when_a_change_takes_a_while(qtbot, 
     assert not w.updating.isVisibleTo(w)
     assert w.summary.text().startswith(f"Showing {w.controller.result.n_rows:,} of 2,000 rows")
     w.controller.shutdown()
+
+
+def test_flush_publishes_once_when_the_change_came_while_the_engine_worked(qtbot, slow):
+    c, eng, published = slow
+    published.clear()
+    c.toggle("force", "Kent")
+    c.set_grouping("drug_class", None)  # while the first change is being computed
+    c.flush()
+    assert [r.series.group_by for r in published] == ["drug_class"]
+    assert published[-1].state == c.state
+
+
+def test_after_shutdown_nothing_more_is_computed_or_shown(qtbot, slow):
+    c, eng, published = slow
+    c.toggle("force", "Kent")
+    c.toggle("force", "Essex")
+    n = len(published)
+    c.shutdown()
+    assert not c.working
+    qtbot.wait(150)
+    assert len(published) == n
+    c.toggle("force", "Norfolk")  # a late gesture as the window closes: ignored, no error
+    qtbot.wait(100)
+    assert len(published) == n

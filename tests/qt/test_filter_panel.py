@@ -194,3 +194,23 @@ def test_hundreds_of_other_columns_are_listed_when_more_filters_is_first_opened(
     p.facets["Extra 119"].item("yes").setCheckState(Qt.CheckState.Unchecked)
     c.flush()
     assert c.state.selected("Extra 119") == {"no", "unknown"}
+
+
+def test_a_new_data_set_stops_the_lists_still_being_built_for_the_old_one(qtbot, ds):
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    cols = {"force": rng.choice(["Essex", "Kent"], 200)}
+    cols.update({f"Extra {i:03d}": rng.choice(["yes", "no"], 200) for i in range(100)})
+    c = Controller()
+    p = FilterPanel(c)
+    qtbot.addWidget(p)
+    c.set_dataset(Dataset.from_frame(pd.DataFrame(cols), name="wide"))
+    p.show()
+    p.more.button.click()  # starts building, a batch per turn of the event loop
+    c.set_dataset(ds)  # another file opens meanwhile
+    qtbot.wait(200)
+    assert set(p.facets) == {"force", "drug_class", "outcome", "Object of search"}
+    c.toggle("force", "Kent")
+    c.flush()  # every list shown is alive and updates
+    assert c.result.n_rows == 4

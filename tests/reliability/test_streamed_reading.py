@@ -4,6 +4,7 @@ the same data either way, and a file that the streamed reader cannot take is rea
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pandas as pd
 import pytest
@@ -82,3 +83,24 @@ def test_files_the_streamed_reader_cannot_take_are_read_the_careful_way(damage, 
     streamed = load_files([path])
     pd.testing.assert_frame_equal(whole.frame, streamed.frame)
     assert [s.notes for s in whole.sources] == [s.notes for s in streamed.sources], why
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names of raw bytes are POSIX")
+def test_a_file_whose_name_is_not_utf8_still_loads(tmp_path, monkeypatch):
+    path = _generated_csv(tmp_path, rows=2_000)
+    odd = tmp_path / os.fsdecode(b"caf\xe9 offences.csv")
+    path.rename(odd)
+    whole = load_files([odd])
+    monkeypatch.setattr(_read, "STREAM_BYTES", 0)
+    pd.testing.assert_frame_equal(load_files([odd]).frame, whole.frame)
+
+
+def test_a_large_file_that_must_be_read_whole_is_checked_again_for_memory(tmp_path, monkeypatch):
+    path = _generated_csv(tmp_path, rows=5_000)
+    with open(path, "ab") as f:
+        f.write("Essex,caf\xe9\n".encode("cp1252"))  # late bytes that are not UTF-8: the fast parser gives up
+    size = path.stat().st_size
+    monkeypatch.setattr(_read, "STREAM_BYTES", 0)
+    monkeypatch.setattr(_read, "available_memory", lambda: 2 * size)  # enough to stream, not to read whole
+    with pytest.raises(YouthDrugsError, match="too large to open on this computer"):
+        load_files([path])

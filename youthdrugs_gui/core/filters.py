@@ -552,16 +552,19 @@ class Engine:
 
     # ---- sorting ------------------------------------------------------------------------------
     def sort_rows(self, rows: np.ndarray, column: str, descending: bool = False) -> np.ndarray:
-        """Rows reordered by a column (category order for categoricals, value for numbers); stable.
-        'Not recorded' stays last either way. For many rows, the order of every row is sorted once per
-        column and direction and the rows are picked out of it, which needs no sort at all."""
+        """Rows (ascending, each once, as `apply` gives them) reordered by a column (category order for
+        categoricals, value for numbers); stable. 'Not recorded' stays last either way. For many rows,
+        the order of every row is sorted once per column and direction (the last two are kept) and the
+        rows are picked out of it, which needs no sort at all."""
         if len(rows) * 8 < self.n:
             return rows[self._order_of(rows, column, descending)]
-        order = self._orders.get((column, descending))
+        order = self._orders.pop((column, descending), None)
         if order is None:
             order = self.all_rows[self._order_of(self.all_rows, column, descending)]
             order.flags.writeable = False
-            self._orders[(column, descending)] = order
+        self._orders[(column, descending)] = order  # the most recent last
+        while len(self._orders) > 2:  # an order costs 8 bytes a row: keep the last two only
+            del self._orders[next(iter(self._orders))]
         if len(rows) == self.n:
             return order
         keep = np.zeros(self.n, dtype=bool)

@@ -53,6 +53,7 @@ class Controller(QObject):
         self._pool: ThreadPoolExecutor | None = None
         self._job: Future | None = None
         self._job_seq = 0  # sequence number of the job in hand
+        self._closed = False
         self._pending = False
         self._seq = 0  # sequence number of the last computation started
         self._published = 0  # ... and of the last one published
@@ -203,7 +204,8 @@ class Controller(QObject):
             seq, engine, result, ordered = self._job.result()  # its queued publication is then dropped
             self._job, self._job_seq = None, 0
             self.busy_changed.emit(False)
-            if seq == self._seq and engine is self.engine and not isinstance(result, BaseException):
+            current = seq == self._seq and not self._pending and not self._dirty and engine is self.engine
+            if current and not isinstance(result, BaseException):
                 self._publish(seq, result, ordered)  # nothing changed since it started: use it
         if self._dirty or self._pending or self._published < self._seq:
             self._dirty = self._pending = False
@@ -215,7 +217,7 @@ class Controller(QObject):
         return self._job is not None or self._pending or self._dirty
 
     def refresh(self) -> None:
-        if self.engine is None:
+        if self.engine is None or self._closed:
             return
         if self.engine.n < self.async_rows:
             self._compute_now()
@@ -233,6 +235,8 @@ class Controller(QObject):
 
     def _start_job(self) -> None:
         assert self.engine is not None
+        if self._closed:
+            return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="youthdrugs-engine")
         self._pending = False
@@ -276,7 +280,12 @@ class Controller(QObject):
         self.result_changed.emit(result)
 
     def shutdown(self) -> None:
-        """Let the worker thread go (the window is closing)."""
+        """Let the worker thread go (the window is closing): nothing new starts, and a result still
+        on its way is dropped."""
+        self._closed = True
+        self._pending = self._dirty = False
+        self._timer.stop()
+        self._job, self._job_seq = None, 0
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None

@@ -295,6 +295,7 @@ class FilterPanel(QScrollArea):
             old.deleteLater()
         self.facets.clear()
         self.age = self.year = None
+        self.more = None  # a lazy build of the old data set's lists stops when it sees this
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.setContentsMargins(8, 8, 8, 8)

@@ -187,8 +187,9 @@ class lean_memory:
                 libc.malloc_trim(0)
 
 
-def memory_needed(path: Path, size: int) -> int:
-    """A generous estimate of the memory loading this file takes, from its size and first bytes."""
+def memory_needed(path: Path, size: int, careful: bool = False) -> int:
+    """A generous estimate of the memory loading this file takes, from its size and first bytes
+    (`careful`: the file is known to need reading whole)."""
     try:
         with open(path, "rb") as f:
             head = f.read(_SAMPLE_BYTES)
@@ -202,7 +203,7 @@ def memory_needed(path: Path, size: int) -> int:
         kind = "utf16"
     else:
         kind = "text"
-        if size >= STREAM_BYTES:  # plain UTF-8 is parsed from disk (stream_table): its bytes are never held
+        if size >= STREAM_BYTES and not careful:  # plain UTF-8 is parsed from disk (stream_table)
             try:
                 head[:head.rfind(b"\n") + 1].decode("utf-8")
                 kind = "streamed"
@@ -219,12 +220,12 @@ def _human(n: float) -> str:
     return f"{n:,.1f} TB"  # pragma: no cover
 
 
-def check_memory(paths: list[Path], sizes: list[int]) -> None:
+def check_memory(paths: list[Path], sizes: list[int], careful: bool = False) -> None:
     """Refuse, before reading a byte of data, files that cannot fit in the memory that is free."""
     avail = available_memory()
     if avail is None:
         return
-    need = sum(memory_needed(p, n) for p, n in zip(paths, sizes))
+    need = sum(memory_needed(p, n, careful) for p, n in zip(paths, sizes))
     if need <= avail:
         return
     total = sum(sizes)
@@ -286,16 +287,27 @@ def stream_table(p: Path, ticker: Ticker) -> RawTable | None:
     memory: it is read twice (once for its SHA-256, once by the parser), and the second read comes from
     the system's file cache. None when the file is small or not plainly UTF-8 text (a NUL byte, another
     encoding, rows the fast parser cannot take): the caller then reads it whole, the careful way."""
+    try:
+        size = p.stat().st_size
+    except OSError:
+        return None  # the caller's read says what is wrong
+    if size < STREAM_BYTES:
+        return None
+    raw = _stream_table(p, size, ticker)
+    if raw is None:
+        # It must be read whole after all, which can need more memory than the first check allowed.
+        check_memory([p], [size], careful=True)
+    return raw
+
+
+def _stream_table(p: Path, size: int, ticker: Ticker) -> RawTable | None:
     import pyarrow as pa
 
     try:
-        size = p.stat().st_size
-        if size < STREAM_BYTES:
-            return None
         with open(p, "rb") as f:
             head = f.read(_HEAD_BYTES)
     except OSError:
-        return None  # the caller's read says what is wrong
+        return None
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PAR1") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return None
     if any(head.startswith(magic) for magic, _ in _BINARY_MAGIC) or b"\x00" in head:
@@ -313,7 +325,7 @@ def stream_table(p: Path, ticker: Ticker) -> RawTable | None:
         return None
     try:
         stream = pa.input_stream(str(p))
-    except (OSError, pa.ArrowException):
+    except (OSError, pa.ArrowException, UnicodeError, ValueError):  # e.g. a file name that is not UTF-8
         return None
     with stream:
         out = _read_csv(p, head, ticker.sub(0.15, 1.0), stream=stream, total=size)

@@ -348,7 +348,7 @@ def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[st
     if (np.mod(good, 1) != 0).any():
         raise LoadError(f"{name}: the count column holds fractions; counts must be whole numbers. If it is a rate "
                         "or a percentage, map another column to the count.")
-    whole = np.where(bad_cat, 0, nums).astype(np.int64)
+    whole = np.where(used, nums, 0).astype(np.int64)  # values no row uses never reach a row
     frame = frame.assign(**{schema.COUNT: nz.take_codes(codes, whole, 0)})
     if bad or blank:
         drop = nz.take_codes(codes, bad_cat, True)
