@@ -276,7 +276,8 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
 
     order = {header_of(c): i for i, c in enumerate(frame.columns)}
     mapping = dict(sorted(mapping.items(), key=lambda kv: order.get(kv[0], len(order))))
-    result = pd.DataFrame(out)
+    result = pd.DataFrame(out, copy=False)  # the columns were made above: no second copy of each
+    out.clear()
     result, more = finish_counts(result, raw.name)
     notes += more
     return Imported(frame=result, format=f"generic {raw.kind}", mapping=mapping, notes=notes, labels=labels,
