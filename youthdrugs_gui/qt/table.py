@@ -37,7 +37,7 @@ class _Column:
             self.numeric = ds.role(name) is Role.AGE
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
             self.kind = "date"
-            self.values = s.to_numpy(dtype="datetime64[D]")
+            self.values = s.to_numpy()  # as stored (no copy); a cell is cut to the day when shown
         elif pd.api.types.is_numeric_dtype(s.dtype):
             self.kind = "num"
             self.values = s.to_numpy()
@@ -51,7 +51,7 @@ class _Column:
             return self.cats[self.codes[row]]
         v = self.values[row]
         if self.kind == "date":
-            return "" if np.isnat(v) else str(v)
+            return "" if np.isnat(v) else str(v.astype("datetime64[D]"))
         if self.kind == "num":
             if v != v:
                 return ""
