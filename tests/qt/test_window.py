@@ -373,6 +373,13 @@ def test_open_with_options_reads_a_renamed_police_uk_file_as_the_force_chosen(wi
     assert win.dataset.categories("force") == ["Durham"]
     assert win.controller.result.n_rows == sum(1 for _ in open(src, encoding="utf-8-sig")) - 1
     assert "Object of search" in win.filters.facets
+    # File > Open recent opens it the same way again
+    win.open_sample()
+    first = win.recent_menu.actions()[0]
+    assert "force Durham" in first.toolTip()
+    first.trigger()
+    qtbot.waitUntil(lambda: not win.dataset.synthetic, timeout=20000)
+    assert win.dataset.categories("force") == ["Durham"]
 
 
 def test_open_with_options_uses_a_mapping_file(win, qtbot):

@@ -33,6 +33,7 @@ from .workers import Loader
 OPEN_FILTER = ("Data files (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.parquet *.pq);;"
                "CSV (*.csv *.txt *.tsv);;Excel (*.xlsx *.xlsm);;OpenDocument (*.ods);;Parquet (*.parquet *.pq);;"
                "All files (*)")
+RECENT_OPTION_KEYS = ("fmt", "force", "measure", "sheet", "mapping")  # what Open with options can set
 VIEW_FILTER = "Saved views (*.view.json *.json);;All files (*)"
 MAX_RECENT = 8
 CHART_COLUMNS = (schema.FINANCIAL_YEAR, schema.FORCE, schema.AGE, schema.AGE_BAND, schema.OFFENCE_TYPE,
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.dataset: Dataset | None = None
         self._paths: list[str] = []
         self._pending_view: str | None = None
+        self._pending_options: dict[str, str] = {}  # how the files being loaded were asked for
         self.open_options = None  # the "Open with options" dialog while it is open
 
         self.filters = FilterPanel(self.controller)
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         self._pending_view = view
+        self._pending_options = {k: v for k, v in options.items() if v is not None}
         self.statusBar().showMessage(f"Opening {', '.join(Path(p).name for p in paths)}…")
         self.loader.load(paths, **options)
 
@@ -239,7 +242,7 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, ds: Dataset, paths: list[str], engine=None) -> None:
         self.show_dataset(ds, paths, engine=engine)
-        self._add_recent(paths)
+        self._add_recent(paths, self._pending_options)
         if self._pending_view:
             self.open_view(self._pending_view)
             self._pending_view = None
@@ -377,9 +380,25 @@ class MainWindow(QMainWindow):
             items = []
         return [i for i in items if isinstance(i, list) and all(isinstance(p, str) for p in i)][:MAX_RECENT]
 
-    def _add_recent(self, paths: list[str]) -> None:
+    def recent_options(self, paths: list[str]) -> dict[str, str]:
+        """The options (format, force, ...) the files were last opened with, if any."""
+        raw = self.settings.value("recent_options", "{}")
+        try:
+            table = json.loads(raw) if isinstance(raw, str) else {}
+        except json.JSONDecodeError:
+            table = {}
+        opts = table.get("\n".join(paths)) if isinstance(table, dict) else None
+        if not isinstance(opts, dict):
+            return {}
+        return {k: v for k, v in opts.items() if k in RECENT_OPTION_KEYS and isinstance(v, str)}
+
+    def _add_recent(self, paths: list[str], options: dict[str, str] | None = None) -> None:
         items = [paths] + [i for i in self.recent_files() if i != paths]
-        self.settings.setValue("recent_files", json.dumps(items[:MAX_RECENT]))
+        items = items[:MAX_RECENT]
+        self.settings.setValue("recent_files", json.dumps(items))
+        kept = {"\n".join(i): self.recent_options(i) for i in items[1:]}
+        kept["\n".join(paths)] = {k: v for k, v in (options or {}).items() if k in RECENT_OPTION_KEYS}
+        self.settings.setValue("recent_options", json.dumps({k: v for k, v in kept.items() if v}))
         self._fill_recent()
 
     def _fill_recent(self) -> None:
@@ -389,7 +408,10 @@ class MainWindow(QMainWindow):
             text = " + ".join(Path(p).name for p in paths)
             act = self.recent_menu.addAction(f"&{i} {text}")
             act.setToolTip("\n".join(paths))
-            act.triggered.connect(lambda _=False, p=paths: self.open_files(p))
+            opts = self.recent_options(paths)
+            if opts:
+                act.setToolTip("\n".join(paths) + "\nopened with: " + ", ".join(f"{k} {v}" for k, v in opts.items()))
+            act.triggered.connect(lambda _=False, p=paths, o=opts: self.open_files(p, **o))
         self.recent_menu.setEnabled(bool(items))
 
     def _restore_settings(self) -> None:
