@@ -666,6 +666,9 @@ def gui_measurements(args, ds, states, per_round) -> dict:
             for col, order in (("force", Qt.SortOrder.AscendingOrder), ("count", Qt.SortOrder.DescendingOrder)):
                 t0 = clock()
                 win.table.sortByColumn(names.index(col), order)  # as a header click does
+                while ctrl.sorting:  # on large data the sort runs on the worker thread: wait for it
+                    QApplication.processEvents()
+                    time.sleep(0.0005)
                 win.table.viewport().grab()
                 t_view.append(ms(clock() - t0))
                 QApplication.processEvents()

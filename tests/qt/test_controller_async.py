@@ -214,3 +214,59 @@ def test_after_shutdown_nothing_more_is_computed_or_shown(qtbot, slow):
     c.toggle("force", "Norfolk")  # a late gesture as the window closes: ignored, no error
     qtbot.wait(100)
     assert len(published) == n
+
+
+def test_a_header_click_on_large_data_sorts_off_the_ui_thread(qtbot):
+    from youthdrugs_gui.qt.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.controller.async_rows = 0
+    ds = _ds()
+    eng = SlowEngine(ds)
+    sorted_on: list[str] = []
+    real_sort = eng.sort_rows
+
+    def slow_sort(rows, column, descending=False):
+        sorted_on.append(threading.current_thread().name)
+        time.sleep(0.05)
+        return real_sort(rows, column, descending)
+
+    eng.sort_rows = slow_sort
+    w.show_dataset(ds, engine=eng)
+    _idle(qtbot, w.controller)
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2000)
+    col = w.model.column_names().index("count")
+    before = list(w.model.rows[:20])
+    w.table.sortByColumn(col, Qt.SortOrder.DescendingOrder)  # what a click on the header does
+    assert w.table.horizontalHeader().sortIndicatorSection() == col
+    assert list(w.model.rows[:20]) == before  # still the old order: the sort is on its way
+    qtbot.waitUntil(lambda: list(w.model.rows[:20]) != before, timeout=3000)
+    counts = ds.counts[w.model.rows]
+    assert list(counts) == sorted(counts, reverse=True)
+    assert sorted_on and threading.current_thread().name not in sorted_on
+    # a filter change afterwards comes back sorted too, sorted on the worker
+    sorted_on.clear()
+    w.controller.toggle("force", "Kent")
+    _idle(qtbot, w.controller)
+    qtbot.waitUntil(lambda: w.model.rowCount() == w.controller.result.n_rows)
+    counts = ds.counts[w.model.rows]
+    assert list(counts) == sorted(counts, reverse=True)
+    assert threading.current_thread().name not in sorted_on
+    w.controller.shutdown()
+
+
+def test_a_second_header_click_wins_over_a_sort_still_on_its_way(qtbot, slow):
+    from youthdrugs_gui.qt.table import TableModel
+
+    c, eng, published = slow
+    m = TableModel()
+    m.set_dataset(c.dataset, c.sort_rows, c.sort_rows_later)
+    m.set_rows(c.result.rows)
+    names = m.column_names()
+    m.sort(names.index("count"), Qt.SortOrder.DescendingOrder)
+    m.sort(names.index("force"), Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: list(m.rows) != list(c.result.rows), timeout=3000)
+    qtbot.wait(100)
+    forces = c.dataset.codes("force")[m.rows]
+    assert list(forces) == sorted(forces)

@@ -8,6 +8,7 @@ evaluates text: filter values are data, compared for equality.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -272,6 +273,7 @@ class Engine:
         self._base_totals: dict[str, int] | None = None
         self._base_series: dict[tuple[str, str | None], tuple[ChartSeries | None, str]] = {}
         self._orders: dict[tuple[str, bool], np.ndarray] = {}
+        self._orders_lock = threading.Lock()
 
     def warm(self, progress: Callable[[float], None] | None = None) -> "Engine":
         """Do now the work every first filter change needs (codes, whole-data counts), so that it can
@@ -558,13 +560,16 @@ class Engine:
         rows are picked out of it, which needs no sort at all."""
         if len(rows) * 8 < self.n:
             return rows[self._order_of(rows, column, descending)]
-        order = self._orders.pop((column, descending), None)
+        with self._orders_lock:  # the window may sort on its worker thread and its UI thread at once
+            order = self._orders.get((column, descending))
         if order is None:
             order = self.all_rows[self._order_of(self.all_rows, column, descending)]
             order.flags.writeable = False
-        self._orders[(column, descending)] = order  # the most recent last
-        while len(self._orders) > 2:  # an order costs 8 bytes a row: keep the last two only
-            del self._orders[next(iter(self._orders))]
+        with self._orders_lock:
+            self._orders.pop((column, descending), None)
+            self._orders[(column, descending)] = order  # the most recent last
+            while len(self._orders) > 2:  # an order costs 8 bytes a row: keep the last two only
+                del self._orders[next(iter(self._orders))]
         if len(rows) == self.n:
             return order
         keep = np.zeros(self.n, dtype=bool)

@@ -12,7 +12,7 @@ dropped.
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -33,6 +33,7 @@ class Controller(QObject):
     grouping_changed = Signal(str, object)  # group_by, stack_by
     busy_changed = Signal(bool)  # the engine is working on a change off the UI thread
     _job_done = Signal(object)  # (sequence, engine, result, sorted rows), from the worker thread
+    _sort_done = Signal(object)  # (token, engine, rows, column, descending, order or exception)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +61,8 @@ class Controller(QObject):
         self._table_sort: tuple[str, bool] | None = None
         self._sorted: tuple[np.ndarray, str, bool, np.ndarray] | None = None  # rows, column, descending, order
         self._job_done.connect(self._on_job_done)
+        self._sort_done.connect(self._on_sort_done)
+        self._sort_job: tuple[object, Callable[[np.ndarray], None]] | None = None  # token, callback
 
     # ---- data ------------------------------------------------------------------------------
     def set_dataset(self, ds: Dataset, state: FilterState | None = None, engine: Engine | None = None) -> list[str]:
@@ -289,6 +292,46 @@ class Controller(QObject):
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+    def sort_rows_later(self, rows: np.ndarray, column: str, descending: bool,
+                        done: Callable[[np.ndarray], None]) -> bool:
+        """A header click on a large data set: sort on the worker thread and call done(sorted rows) on
+        the UI thread (only if no later sort was asked for meanwhile). False: small data, sort now."""
+        if self.engine is None or self.engine.n < self.async_rows or self._closed:
+            return False
+        self._table_sort = (column, descending)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="youthdrugs-engine")
+        token = object()
+        self._sort_job = (token, done)
+        engine, emit = self.engine, self._sort_done.emit
+
+        def job() -> None:
+            try:
+                emit((token, engine, rows, column, descending, engine.sort_rows(rows, column, descending)))
+            except BaseException as exc:  # noqa: BLE001 - shown on the UI thread by the crash handler
+                emit((token, engine, rows, column, descending, exc))
+
+        self._pool.submit(job)
+        return True
+
+    @property
+    def sorting(self) -> bool:
+        """Whether a header click's sort is still being computed off the UI thread."""
+        return self._sort_job is not None
+
+    def _on_sort_done(self, payload) -> None:
+        token, engine, rows, column, descending, ordered = payload
+        if self._sort_job is None or self._sort_job[0] is not token:
+            return  # a later sort was asked for
+        done = self._sort_job[1]
+        self._sort_job = None
+        if isinstance(ordered, BaseException):
+            raise ordered
+        if engine is not self.engine or self._closed:
+            return
+        self._sorted = (rows, column, descending, ordered)
+        done(ordered)
 
     def sort_rows(self, rows, column: str, descending: bool):
         """Sorting is the engine's work too: the table model asks for it here. Once the table is

@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         if ds.synthetic:
             title = f"{ds.name} (synthetic sample: not real children) — {APP_NAME}"
         self.setWindowTitle(title)
-        self.model.set_dataset(ds, self.controller.sort_rows)
+        self.model.set_dataset(ds, self.controller.sort_rows, self.controller.sort_rows_later)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.fit_columns()
         cols = [(c, ds.label(c)) for c in CHART_COLUMNS if c in ds.categorical_columns]

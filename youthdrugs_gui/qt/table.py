@@ -70,14 +70,20 @@ class TableModel(QAbstractTableModel):
         self._rows = np.zeros(0, dtype=np.int64)
         self._base_rows = self._rows
         self._sorter: Callable[[np.ndarray, str, bool], np.ndarray] | None = None
+        self._sort_later: Callable[..., bool] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # ---- feeding ---------------------------------------------------------------------------
-    def set_dataset(self, ds: Dataset, sorter: Callable[[np.ndarray, str, bool], np.ndarray] | None) -> None:
+    def set_dataset(self, ds: Dataset, sorter: Callable[[np.ndarray, str, bool], np.ndarray] | None,
+                    sort_later: Callable[..., bool] | None = None) -> None:
+        """sorter(rows, column, descending) sorts now; sort_later(rows, column, descending, done), if
+        given, may instead sort off the UI thread (large data) and call done(sorted rows), returning
+        whether it will."""
         self.beginResetModel()
         self._cols = [_Column(ds, c) for c in ds.columns]
         self._rows = self._base_rows = np.zeros(0, dtype=np.int64)
         self._sorter = sorter
+        self._sort_later = sort_later
         self._sort = None
         self.endResetModel()
 
@@ -146,11 +152,26 @@ class TableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._cols):
             return
+        key = (column, order)
+        self._sort = key
+        rows = self._base_rows
+        later = self._sort_later
+        if later is not None and len(rows) and later(
+                rows, self._cols[column].name, order == Qt.SortOrder.DescendingOrder,
+                lambda ordered: self._sorted_arrived(rows, key, ordered)):
+            self.sort_changed.emit(column, order)  # the rows follow when they are sorted
+            return
         self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
-        self._rows = self._sorted(self._base_rows)
+        self._rows = self._sorted(rows)
         self.layoutChanged.emit()
         self.sort_changed.emit(column, order)
+
+    def _sorted_arrived(self, rows: np.ndarray, key: tuple[int, Qt.SortOrder], ordered: np.ndarray) -> None:
+        if rows is not self._base_rows or key != self._sort:
+            return  # the rows or the sort changed meanwhile; that change brings its own order
+        self.layoutAboutToBeChanged.emit()
+        self._rows = ordered
+        self.layoutChanged.emit()
 
     # ---- copying -----------------------------------------------------------------------------
     def block_text(self, rows: list[int], cols: list[int]) -> str:
