@@ -238,6 +238,29 @@ def check_memory(paths: list[Path], sizes: list[int], careful: bool = False) -> 
                     "police force).")
 
 
+def _blocks(path: Path, ticker: Ticker):
+    """The file's bytes, a few MB at a time, with progress and cancelling between blocks; a LoadError
+    the user understands if it cannot be read."""
+    try:
+        size = path.stat().st_size
+        done = 0
+        with open(path, "rb") as f:
+            while True:
+                ticker.check()
+                block = f.read(1 << 23)
+                if not block:
+                    break
+                yield block
+                done += len(block)
+                if size:
+                    ticker.tick(done / size)
+    except OSError as e:
+        if e.errno == errno.ENOENT:
+            raise LoadError(f"{path} was moved or deleted before it could be read. Check the folder and open "
+                            "it again.") from None
+        raise LoadError(f"{path}: cannot be read ({_os_reason(e)}).") from None
+
+
 def read_bytes(path: Path, ticker: Ticker) -> tuple[bytearray, str]:
     """The whole file and its SHA-256, read in blocks so a large file can be cancelled. Each block is
     appended to one buffer as it comes: joining the blocks afterwards would hold two copies of a large
@@ -245,23 +268,10 @@ def read_bytes(path: Path, ticker: Ticker) -> tuple[bytearray, str]:
     h = hashlib.sha256()
     buf = bytearray()
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            while True:
-                ticker.check()
-                block = f.read(1 << 23)
-                if not block:
-                    break
-                h.update(block)
-                buf += block
-                del block
-                if size:
-                    ticker.tick(len(buf) / size)
-    except OSError as e:
-        if e.errno == errno.ENOENT:
-            raise LoadError(f"{path} was moved or deleted before it could be read. Check the folder and open "
-                            "it again.") from None
-        raise LoadError(f"{path}: cannot be read ({_os_reason(e)}).") from None
+        for block in _blocks(path, ticker):
+            h.update(block)
+            buf += block
+            del block
     except MemoryError:
         raise LoadError(f"{path} is too large to load on this computer.") from None
     return buf, h.hexdigest()
@@ -351,24 +361,9 @@ def _hash_file(p: Path, ticker: Ticker) -> tuple[str, bool]:
     """The file's SHA-256, and whether it is free of NUL bytes, read a block at a time."""
     h = hashlib.sha256()
     clean = True
-    done = 0
-    try:
-        size = max(1, p.stat().st_size)
-        with open(p, "rb") as f:
-            while True:
-                ticker.check()
-                block = f.read(1 << 23)
-                if not block:
-                    break
-                h.update(block)
-                clean = clean and b"\x00" not in block
-                done += len(block)
-                ticker.tick(done / size)
-    except OSError as e:
-        if e.errno == errno.ENOENT:
-            raise LoadError(f"{p} was moved or deleted before it could be read. Check the folder and open "
-                            "it again.") from None
-        raise LoadError(f"{p}: cannot be read ({_os_reason(e)}).") from None
+    for block in _blocks(p, ticker):
+        h.update(block)
+        clean = clean and b"\x00" not in block
     return h.hexdigest(), clean
 
 
