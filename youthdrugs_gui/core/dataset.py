@@ -88,6 +88,15 @@ def _cell_text(v: object) -> str | None:
     return str(v).strip() or None
 
 
+def codes_and_values(s: pd.Series) -> tuple[np.ndarray, list]:
+    """Any column as integer codes (-1 where missing) into its distinct values. A categorical gives its
+    own codes, in their own width (int8 for most columns), without a copy."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.array.codes, list(s.cat.categories)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    return codes, list(uniq)
+
+
 def code_counts(codes: np.ndarray, n: int) -> np.ndarray:
     """Rows per code 0..n-1 (code -1, missing, is not counted). Counted a slice at a time: np.bincount
     widens its input to 64 bits, which for a whole column of int8 codes is a temporary eight times its
@@ -105,13 +114,7 @@ def _as_category(s: pd.Series, col: str) -> pd.Series:
 
     Works on the distinct values only and remaps the integer codes with numpy, so an already
     categorical column (or a million-row one) costs milliseconds; categories no row uses are dropped."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = s.cat.codes.to_numpy()
-        uniques = list(s.cat.categories)
-    else:
-        codes, uniq = pd.factorize(s, use_na_sentinel=True)
-        uniques = list(uniq)
-    codes = np.asarray(codes)  # in their own width (int8 for most columns): no row-sized widening
+    codes, uniques = codes_and_values(s)
     rows_per = code_counts(codes, len(uniques))
     used = rows_per > 0
     any_missing = int(rows_per.sum()) < len(codes)

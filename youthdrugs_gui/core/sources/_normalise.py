@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..dataset import codes_and_values
 from ..schema import NOT_RECORDED
 from ._common import plural, quote_list
 
@@ -86,12 +87,7 @@ def rebuild(codes: np.ndarray, labels: list[str | None], index=None, name=None) 
 
 def as_text(s: pd.Series) -> pd.Series:
     """Any column as a categorical of clean display text (see cell_text)."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = s.cat.codes.to_numpy()
-        uniques = list(s.cat.categories)
-    else:
-        codes, uniq = pd.factorize(s, use_na_sentinel=True)
-        uniques = list(uniq)
+    codes, uniques = codes_and_values(s)
     return rebuild(codes, [cell_text(u) for u in uniques], s.index, s.name)
 
 
