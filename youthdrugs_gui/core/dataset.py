@@ -175,8 +175,9 @@ class Dataset:
             if spec is not None:
                 role = spec.role
                 if role is Role.COUNT and s.dtype == np.int64:  # the importers' counts: checked there
-                    if len(s) and s.min() < 0:
-                        raise LoadError(f"{name}: the count column holds a negative number ({s.min():g}).")
+                    lowest = int(s.to_numpy().min()) if len(s) else 0  # (Series.min copies the column)
+                    if lowest < 0:
+                        raise LoadError(f"{name}: the count column holds a negative number ({lowest:g}).")
                     out[col] = s
                 elif role is Role.COUNT:
                     num = pd.to_numeric(s, errors="coerce")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .. import schema
 from ..dataset import Dataset, SourceFile, concat
@@ -199,7 +200,9 @@ def _load_one(p: Path, fmt: str | None, opts: Options, ticker: Ticker) -> tuple[
             del data
         chosen = fmt or ("generic" if opts.mapping else _guess_format(raw))
         imported: Imported = _BUILDERS[chosen](raw, opts, ticker.sub(0.7, 0.9))
-        raw.frame = raw.frame.iloc[:0]  # its rows are in the imported frame now: let them go
+        # Its rows are in the imported frame now: let them go (a slice such as iloc[:0] would be a view
+        # that keeps every column alive).
+        raw.frame = pd.DataFrame(columns=raw.frame.columns)
         notes = list(imported.notes)
         if opts.mapping and fmt is None and chosen == "generic" and _guess_format(raw) != "generic":
             notes.insert(0, f"read as a generic table because a column mapping was given (it looks like a "
