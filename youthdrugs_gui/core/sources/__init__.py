@@ -139,7 +139,7 @@ def load_files(
     done = 0.0
     for p, size in zip(checked, sizes):
         sub = ticker.sub(done / total, (done + size) / total)
-        with _read.lean_memory(active=size >= _read.STREAM_BYTES):
+        with _read.lean_memory(active=_read.is_large(p, size)):
             ds, used = _load_one(p, fmt, opts, sub)
         datasets.append(ds)
         used_headers |= used

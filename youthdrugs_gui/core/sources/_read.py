@@ -143,6 +143,20 @@ def available_memory() -> int | None:
     return min(found) if found else None
 
 
+def is_large(path: Path, size: int) -> bool:
+    """Whether loading this file makes column-sized temporaries worth giving back at once: text from
+    STREAM_BYTES, and compressed Parquet from a sixteenth of that."""
+    if size >= STREAM_BYTES:
+        return True
+    if size >= STREAM_BYTES // 16:
+        try:
+            with open(path, "rb") as f:
+                return f.read(4) == b"PAR1"
+        except OSError:
+            return False
+    return False
+
+
 class lean_memory:
     """While a large file loads, have the C allocator give freed memory straight back to the system.
 
@@ -1002,10 +1016,15 @@ def _read_parquet(p: Path, data: bytes, ticker: Ticker):
     import pyarrow.parquet as pq
 
     try:
-        table = pq.ParquetFile(pa.BufferReader(data)).read()
+        schema = pq.ParquetFile(pa.BufferReader(data)).schema_arrow
+        # Text columns come as dictionaries, and so as categoricals: never one Python string per row.
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text).read()
         table.validate(full=True)  # damaged text (invalid UTF-8) shows here, not later as a crash
         ticker.tick(0.6)
-        frame = table.to_pandas()
+        frame = table.to_pandas(self_destruct=True, split_blocks=True)
+        del table
+        pa.default_memory_pool().release_unused()  # Arrow's allocator would keep the table's memory
     except Exception as e:  # pyarrow raises several kinds of error for a damaged file
         raise LoadError(f"{p.name} looks like a Parquet file but could not be read; it may "
                         "be damaged or from a newer program.") from None
@@ -1019,7 +1038,7 @@ def _read_parquet(p: Path, data: bytes, ticker: Ticker):
         ):
             s = as_text(s)
         cols[name] = s
-    return pd.DataFrame(cols), orig, "Parquet file", notes
+    return pd.DataFrame(cols, copy=False), orig, "Parquet file", notes
 
 
 # ---- tidy: empty rows and columns ----------------------------------------------------------------
