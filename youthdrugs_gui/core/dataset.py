@@ -97,16 +97,18 @@ def codes_and_values(s: pd.Series) -> tuple[np.ndarray, list]:
     return codes, list(uniq)
 
 
-def code_counts(codes: np.ndarray, n: int) -> np.ndarray:
-    """Rows per code 0..n-1 (code -1, missing, is not counted). Counted a slice at a time: np.bincount
-    widens its input to 64 bits, which for a whole column of int8 codes is a temporary eight times its
-    size."""
-    out = np.zeros(n, dtype=np.int64)
+def code_counts(codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Rows per code 0..n-1, or the sum of the weights of those rows (code -1, missing, is not counted).
+    Counted a million rows at a time: np.bincount widens its input to 64 bits, which for a whole column
+    of int8 codes is a temporary eight times its size."""
+    out = np.zeros(n, dtype=np.int64 if weights is None else np.float64)
     step = 1 << 20
     for i in range(0, len(codes), step):
         part = codes[i:i + step]
-        out += np.bincount(part[part >= 0], minlength=n)[:n]
-    return out
+        known = part >= 0
+        w = None if weights is None else weights[i:i + step][known]
+        out += np.bincount(part[known], weights=w, minlength=n)[:n]
+    return out if weights is None else np.rint(out).astype(np.int64)
 
 
 def _as_category(s: pd.Series, col: str) -> pd.Series:

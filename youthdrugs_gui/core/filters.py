@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Mapping
 import numpy as np
 
 from . import schema
-from .dataset import Dataset
+from .dataset import Dataset, code_counts
 from .errors import FilterError
 from .schema import NOT_RECORDED, Role
 
@@ -257,8 +257,7 @@ class Engine:
         self._counts = ds.counts
         self._unit_counts = bool(self.n == 0 or (self._counts.min() == 1 and self._counts.max() == 1))
         self._facets = [c for c in ds.facet_columns if c in ds.categorical_columns]
-        self._base_counts: dict[str, np.ndarray] | None = None
-        self._partial_counts: dict[str, np.ndarray] = {}  # whole-data counts made so far (warm)
+        self._base_counts: dict[str, np.ndarray] = {}  # facet counts of every row, filled once
         self._cats = {c: ds.categories(c) for c in ds.categorical_columns}
         self._age_col = schema.AGE if ds.role(schema.AGE) is Role.AGE else None
         self._band_col = schema.AGE_BAND if ds.has(schema.AGE_BAND) else None
@@ -281,9 +280,7 @@ class Engine:
         for i, c in enumerate(self._facets):
             if progress is not None:
                 progress(i / max(1, len(self._facets)))
-            self.ds.codes(c)
-            self._unfiltered_counts(self._weights, upto=c)
-        self._unfiltered_counts(self._weights)
+            self._base_count(c)
         self._totals(self.all_rows)
         return self
 
@@ -426,7 +423,7 @@ class Engine:
             return without[col]
 
         if full is None:
-            facet_counts = self._unfiltered_counts(weights)
+            facet_counts = self._unfiltered_counts()
         else:
             facet_counts = {}
             w_rows = None if weights is None else weights[rows]
@@ -436,7 +433,7 @@ class Engine:
                 if col not in own:
                     facet_counts[col] = _bincount(codes[rows], w_rows, ncat)
                 elif k == 1 or len(rows_without(col)) == self.n:  # its own filter is the only one
-                    facet_counts[col] = self._unfiltered_counts(weights)[col]
+                    facet_counts[col] = self._base_count(col)
                 else:
                     idx = rows_without(col)
                     facet_counts[col] = _bincount(codes[idx], None if weights is None else weights[idx], ncat)
@@ -472,17 +469,14 @@ class Engine:
             self._base_series[key] = self.series(rows, group_by, stack_by)
         return self._base_series[key]
 
-    def _unfiltered_counts(self, weights: np.ndarray | None, upto: str | None = None) -> dict[str, np.ndarray]:
-        """Facet counts of the whole data set: the same for every state, so computed once (`upto`: only
-        that column's, for now)."""
-        if self._base_counts is None:
-            for c in self._facets if upto is None else [upto]:
-                if c not in self._partial_counts:
-                    self._partial_counts[c] = _bincount_in_slices(self.ds.codes(c), weights, len(self._cats[c]))
-            if upto is not None:
-                return self._partial_counts
-            self._base_counts = self._partial_counts
-        return self._base_counts
+    def _base_count(self, col: str) -> np.ndarray:
+        """A facet's counts over every row: the same for every state, so computed once."""
+        if col not in self._base_counts:
+            self._base_counts[col] = code_counts(self.ds.codes(col), len(self._cats[col]), self._weights)
+        return self._base_counts[col]
+
+    def _unfiltered_counts(self) -> dict[str, np.ndarray]:
+        return {c: self._base_count(c) for c in self._facets}
 
     def _take(self, arr: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """arr[rows], without the copy when rows is every row."""
@@ -627,17 +621,6 @@ def _bincount(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarr
     if weights is None:
         return np.bincount(codes, minlength=n)
     return np.rint(np.bincount(codes, weights=weights, minlength=n)).astype(np.int64)
-
-
-def _bincount_in_slices(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
-    """_bincount over a whole column, a million rows at a time: np.bincount widens int8 codes to 64
-    bits, and for a whole column of ten million rows that temporary is 80 MB."""
-    out = np.zeros(n, dtype=np.float64 if weights is not None else np.int64)
-    step = 1 << 20
-    for i in range(0, len(codes), step):
-        w = None if weights is None else weights[i:i + step]
-        out += np.bincount(codes[i:i + step], weights=w, minlength=n)[:n]
-    return out if weights is None else np.rint(out).astype(np.int64)
 
 
 def _age_in(category: str, lo: int, hi: int) -> bool:

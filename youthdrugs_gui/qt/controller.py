@@ -240,8 +240,6 @@ class Controller(QObject):
         assert self.engine is not None
         if self._closed:
             return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="youthdrugs-engine")
         self._pending = False
         self._seq += 1
         args = (self._seq, self.engine, self.state, self.group_by, self.stack_by, self._table_sort)
@@ -257,7 +255,7 @@ class Controller(QObject):
             return payload
 
         self._job_seq = self._seq
-        self._job = self._pool.submit(job)
+        self._job = self._submit(job)
         self.busy_changed.emit(True)
 
     def _on_job_done(self, payload) -> None:
@@ -282,6 +280,12 @@ class Controller(QObject):
         self.result = result
         self.result_changed.emit(result)
 
+    def _submit(self, job: Callable[[], object]) -> Future:
+        """Run a job on the one worker thread: jobs run in the order they are given."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="youthdrugs-engine")
+        return self._pool.submit(job)
+
     def shutdown(self) -> None:
         """Let the worker thread go (the window is closing): nothing new starts, and a result still
         on its way is dropped."""
@@ -300,8 +304,6 @@ class Controller(QObject):
         if self.engine is None or self.engine.n < self.async_rows or self._closed:
             return False
         self._table_sort = (column, descending)
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="youthdrugs-engine")
         token = object()
         self._sort_job = (token, done)
         engine, emit = self.engine, self._sort_done.emit
@@ -312,7 +314,7 @@ class Controller(QObject):
             except BaseException as exc:  # noqa: BLE001 - shown on the UI thread by the crash handler
                 emit((token, engine, rows, column, descending, exc))
 
-        self._pool.submit(job)
+        self._submit(job)
         return True
 
     @property

@@ -380,35 +380,40 @@ class MainWindow(QMainWindow):
             items = []
         return [i for i in items if isinstance(i, list) and all(isinstance(p, str) for p in i)][:MAX_RECENT]
 
-    def recent_options(self, paths: list[str]) -> dict[str, str]:
-        """The options (format, force, ...) the files were last opened with, if any."""
+    def _recent_options(self) -> dict[str, dict[str, str]]:
+        """Files (their paths joined by newlines) -> the options (format, force, ...) they were last
+        opened with, where there were any."""
         raw = self.settings.value("recent_options", "{}")
         try:
             table = json.loads(raw) if isinstance(raw, str) else {}
         except json.JSONDecodeError:
             table = {}
-        opts = table.get("\n".join(paths)) if isinstance(table, dict) else None
-        if not isinstance(opts, dict):
+        if not isinstance(table, dict):
             return {}
-        return {k: v for k, v in opts.items() if k in RECENT_OPTION_KEYS and isinstance(v, str)}
+        return {key: {k: v for k, v in opts.items() if k in RECENT_OPTION_KEYS and isinstance(v, str)}
+                for key, opts in table.items() if isinstance(opts, dict)}
 
     def _add_recent(self, paths: list[str], options: dict[str, str] | None = None) -> None:
         items = [paths] + [i for i in self.recent_files() if i != paths]
         items = items[:MAX_RECENT]
         self.settings.setValue("recent_files", json.dumps(items))
-        kept = {"\n".join(i): self.recent_options(i) for i in items[1:]}
-        kept["\n".join(paths)] = {k: v for k, v in (options or {}).items() if k in RECENT_OPTION_KEYS}
-        self.settings.setValue("recent_options", json.dumps({k: v for k, v in kept.items() if v}))
+        old = self._recent_options()
+        kept = {key: old[key] for key in ("\n".join(i) for i in items[1:]) if old.get(key)}
+        new = {k: v for k, v in (options or {}).items() if k in RECENT_OPTION_KEYS}
+        if new:
+            kept["\n".join(paths)] = new
+        self.settings.setValue("recent_options", json.dumps(kept))
         self._fill_recent()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         items = self.recent_files()
+        options = self._recent_options()
         for i, paths in enumerate(items, 1):
             text = " + ".join(Path(p).name for p in paths)
             act = self.recent_menu.addAction(f"&{i} {text}")
             act.setToolTip("\n".join(paths))
-            opts = self.recent_options(paths)
+            opts = options.get("\n".join(paths), {})
             if opts:
                 act.setToolTip("\n".join(paths) + "\nopened with: " + ", ".join(f"{k} {v}" for k, v in opts.items()))
             act.triggered.connect(lambda _=False, p=paths, o=opts: self.open_files(p, **o))

@@ -114,7 +114,7 @@ def n_missing(s: pd.Series) -> int:
 
 def lookup(s: pd.Series, values: np.ndarray, fill) -> np.ndarray:
     """values[code] for every row of a categorical; `fill` where the row is missing."""
-    return take_codes(s.cat.codes.to_numpy(), values, fill)
+    return take_codes(s.array.codes, values, fill)
 
 
 def take_codes(codes: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
@@ -135,7 +135,7 @@ def count_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
     s = s if _is_clean_cat(s) else as_text(s)
     cats = list(s.cat.categories)
     nums = np.array([np.nan if (x := parse_number(c)) is None else x for c in cats], dtype=float)
-    return s.cat.codes.to_numpy(), nums, [c for c, x in zip(cats, nums) if np.isnan(x)]
+    return s.array.codes, nums, [c for c, x in zip(cats, nums) if np.isnan(x)]
 
 
 # ---- generic text cleaning -----------------------------------------------------------------------
@@ -236,18 +236,12 @@ def is_suppressed(text: str) -> bool:
 def numeric_values(s: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Numbers of a column (NaN where blank or not a number), a mask of the rows that held text which
     is not a number, and those distinct texts."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        s = as_text(s)
-    if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype):
+    if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype) \
+            and not pd.api.types.is_bool_dtype(s.dtype):
         vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return vals, np.zeros(len(s), dtype=bool), []
-    s = s if _is_clean_cat(s) else as_text(s)
-    cats = list(s.cat.categories)
-    nums = np.array([(lambda x: np.nan if x is None else x)(parse_number(c)) for c in cats], dtype=float)
-    bad_cat = np.array([np.isnan(x) for x in nums], dtype=bool)
-    vals = lookup(s, nums, np.nan)
-    bad = lookup(s, bad_cat, False)
-    return vals, bad, [c for c, b in zip(cats, bad_cat) if b]
+    codes, nums, texts = count_codes(s)
+    return take_codes(codes, nums, np.nan), take_codes(codes, np.isnan(nums), False), texts
 
 
 def looks_numeric(s: pd.Series, share: float = 0.9) -> bool:

@@ -225,13 +225,26 @@ def memory_needed(path: Path, size: int, careful: bool = False) -> int:
         kind = "utf16"
     else:
         kind = "text"
-        if size >= STREAM_BYTES and not careful:  # plain UTF-8 is parsed from disk (stream_table)
-            try:
-                head[:head.rfind(b"\n") + 1].decode("utf-8")
-                kind = "streamed"
-            except UnicodeDecodeError:
-                pass
+        if size >= STREAM_BYTES and not careful and _plain_text_head(head) is not None:
+            kind = "streamed"  # parsed from disk (stream_table)
     return int(size * _MEMORY_FACTOR[kind])
+
+
+def _plain_text_head(head: bytes) -> bytes | None:
+    """The first bytes of a file cut to their last whole line, if they look like plain UTF-8 text (no
+    file signature, no NUL byte); else None."""
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PAR1") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return None
+    if any(head.startswith(magic) for magic, _ in _BINARY_MAGIC) or b"\x00" in head:
+        return None
+    cut = head.rfind(b"\n")
+    if cut < 0:
+        return None
+    try:
+        head[:cut + 1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return head[:cut + 1]
 
 
 def _human(n: float) -> str:
@@ -340,17 +353,8 @@ def _stream_table(p: Path, size: int, ticker: Ticker) -> RawTable | None:
             head = f.read(_HEAD_BYTES)
     except OSError:
         return None
-    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PAR1") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        return None
-    if any(head.startswith(magic) for magic, _ in _BINARY_MAGIC) or b"\x00" in head:
-        return None
-    cut = head.rfind(b"\n")
-    if cut < 0:
-        return None
-    head = head[:cut + 1]
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
+    head = _plain_text_head(head)
+    if head is None:
         return None
     sha, clean = _hash_file(p, ticker.sub(0.0, 0.15))
     if not clean:
