@@ -80,15 +80,19 @@ def test_home_office_children_table(tmp_path):
     assert list(f["sex"]) == ["Boys", NOT_RECORDED, "Girls", "Boys", "Girls"]
     assert set(f["offence_group"]) == {"Drug offences", "Robbery"}
     assert set(f["ethnicity"]) == {"White", "Other Ethnic Group"}  # the commoner spelling
-    assert list(f["force"]) == ["England and Wales (all forces)"] * 3 + ["West Midlands",
-                                                                        "West Midlands region (4 forces)"]
-    assert list(f["level"])[-2:] == ["West Midlands Police", "West Midlands region"]
+    # wider areas have their own level: the force list holds forces only
+    assert list(f["force"]) == ["Not applicable"] * 3 + ["West Midlands", "Not applicable"]
+    assert list(f["area"]) == ["England and Wales"] * 3 + ["West Midlands", "West Midlands region"]
+    assert list(f["area_level"]) == ["England and Wales"] * 3 + ["Police force area", "Region"]
     assert set(f["age_band"]) == {"10-17"}
     assert "end_period_month" not in f.columns and "period_length" not in f.columns
     text = notes(ds)
-    assert "left out 1 row with no count (all of them England and Wales 2017-18)" in text
+    # the blank count is kept as not available, never read as 0
+    assert "1 row with no count (all of them England and Wales 2017-18)" in text and "not as 0" in text
+    assert ds.coverage.status({"area": "England and Wales", "financial_year": "2017-18"}) == "[x]"
+    assert ds.coverage.gap_rows == {"[x]": 1}
     assert "CHECK THIS VALUE" in text
-    assert "Pick one area level" in text
+    assert "never added together" in text
 
 
 def test_home_office_original_headers(tmp_path):

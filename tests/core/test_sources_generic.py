@@ -190,7 +190,8 @@ def test_quoted_newlines_and_ragged_rows(tmp_path):
     assert list(ds.frame["Comment"]) == ["two\nlines", "x"]
     assert list(ds.counts) == [1, 2]
     text = notes(ds)
-    assert "left out 1 row with no count" in text  # Essex: a short row, padded, has no count
+    assert "1 row with no count (a blank cell) kept as not available" in text  # Essex: a short row, padded
+    assert ds.coverage.status({"force": "Essex"}) == "[x]"
     assert "more cells than there are column headings" in text  # Durham
 
 

@@ -138,10 +138,11 @@ def test_arrests_detected(arrests):
 ])
 def test_arrests_for_drug_offences(arrests, fy, ew, region, wmp):
     drug = dict(offence_group="Drug offences", financial_year=fy)
-    assert total(arrests, level="England and Wales", **drug) == ew
-    assert total(arrests, level="West Midlands region", **drug) == region
-    assert total(arrests, level="West Midlands Police", **drug) == wmp
+    assert total(arrests, area="England and Wales", **drug) == ew
+    assert total(arrests, area="West Midlands region", **drug) == region
+    assert total(arrests, area="West Midlands", **drug) == wmp
     assert total(arrests, force="West Midlands", **drug) == wmp
+    assert total(arrests, area_level="Region", **drug) == region
 
 
 def test_arrests_cleaning(arrests):
@@ -153,13 +154,17 @@ def test_arrests_cleaning(arrests):
     assert set(f["age_band"].unique()) == {"10-17"}
     notes = notes_text(arrests)
     assert "CHECK THIS VALUE" in notes
-    assert "left out 120 rows with no count (all of them England and Wales 2017-18)" in notes
-    assert "Pick one area level" in notes
+    assert "120 rows with no count (all of them England and Wales 2017-18)" in notes
+    assert "never added together" in notes
     assert "Drug offences" in notes and "no Class A/B/C split" in notes
     assert arrests.n_rows == 6276 - 120
-    assert total(arrests, level="England and Wales", financial_year="2017-18") == 0
+    # England and Wales 2017-18 is blank in the source: not available, never 0
+    assert total(arrests, area="England and Wales", financial_year="2017-18") == 0
+    assert arrests.coverage.status({"area": "England and Wales", "financial_year": "2017-18"}) == "[x]"
+    assert arrests.coverage.gap_rows == {"[x]": 120}
     assert arrests.label("offence_group") == "Offence group"
-    assert arrests.label("level") == "Area level"
+    assert arrests.label("area_level") == "Area level"
+    assert set(arrests.categories("force")) == {"West Midlands", schema.NOT_APPLICABLE}
 
 
 # ---- Home Office stop and search -----------------------------------------------------------------
@@ -174,8 +179,8 @@ def test_searches_for_drugs(searches):
     assert searches.measures == ["Stop and search"]
     assert searches.n_rows == 10260
     drugs = dict(reason_for_search="Drugs")
-    assert total(searches, level="England and Wales", financial_year="2020-21", **drugs) == 60548
-    assert total(searches, level="England and Wales", financial_year="2021-22", **drugs) == 41748
+    assert total(searches, area="England and Wales", financial_year="2020-21", **drugs) == 60548
+    assert total(searches, area="England and Wales", financial_year="2021-22", **drugs) == 41748
     assert total(searches, force="West Midlands", financial_year="2020-21", **drugs) == 1219
     assert total(searches, force="West Midlands", financial_year="2021-22", **drugs) == 1351
 

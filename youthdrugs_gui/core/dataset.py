@@ -142,6 +142,8 @@ class Dataset:
     labels: dict[str, str] = field(default_factory=dict)  # column -> header shown to the user
     roles: dict[str, Role] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    gaps: pd.DataFrame | None = None  # source rows without a figure (see coverage.py)
+    covered: tuple[dict, ...] = ()  # keys sources declare they cover (police.uk months)
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
@@ -155,6 +157,8 @@ class Dataset:
         labels: dict[str, str] | None = None,
         notes: tuple[str, ...] = (),
         progress: Callable[[float], None] | None = None,
+        gaps: pd.DataFrame | None = None,
+        covered: tuple[dict, ...] = (),
     ) -> "Dataset":
         """Type the columns of a frame whose canonical columns are already named and normalised.
 
@@ -217,7 +221,7 @@ class Dataset:
         if labels:
             lab.update({k: v for k, v in labels.items() if k in lab})
         return cls(frame=frame, name=name, sources=sources, synthetic=synthetic, labels=lab, roles=roles,
-                   notes=notes)
+                   notes=notes, gaps=gaps, covered=tuple(covered))
 
     # ---- what the engine and views read -------------------------------------------------------
     @property
@@ -280,6 +284,44 @@ class Dataset:
     def counts(self) -> np.ndarray:
         return self.frame[schema.COUNT].to_numpy(dtype=np.int64)
 
+    @cached_property
+    def coverage(self):
+        """What the data covers (coverage.Coverage), or None when every figure is available."""
+        from .coverage import Coverage
+
+        return Coverage.build(self.frame, self.gaps, list(self.covered))
+
+    @property
+    def partition_columns(self) -> list[str]:
+        """Columns whose values are never added together (measure, area level) that hold more than one
+        value here."""
+        return [c for c in schema.PARTITION_COLUMNS if c in self._categorical and len(self.values_present(c)) > 1]
+
+    def values_present(self, col: str) -> list[str]:
+        """Categories of a column that some row has, in category order."""
+        cats = self.categories(col)
+        n = code_counts(self.codes(col), len(cats))
+        return [c for c, k in zip(cats, n) if k]
+
+    def partition_totals(self) -> list[tuple[str, int]]:
+        """('Arrest, England and Wales', 2,273,195) for every measure and area level in the data: the
+        figures that may be shown as totals (never added across)."""
+        cols = [c for c in schema.PARTITION_COLUMNS if c in self._categorical]
+        if not cols:
+            return [("", int(self.counts.sum()))]
+        key = np.zeros(self.n_rows, dtype=np.int64)
+        sizes = [len(self.categories(c)) for c in cols]
+        for c, size in zip(cols, sizes):
+            key = key * size + self.codes(c)
+        sums = code_counts(key, int(np.prod(sizes)), self.counts.astype(np.float64))
+        rows = code_counts(key, int(np.prod(sizes)))
+        out = []
+        for flat in np.flatnonzero(rows):
+            idx = np.unravel_index(int(flat), sizes)
+            names = [self.categories(c)[int(i)] for c, i in zip(cols, idx)]
+            out.append((", ".join(n for n in names if n != NOT_RECORDED) or NOT_RECORDED, int(sums[flat])))
+        return out
+
     @property
     def measures(self) -> list[str]:
         """Measures present in the data ([] when the data names none: one unnamed measure)."""
@@ -309,13 +351,12 @@ class Dataset:
         )
 
     def describe(self) -> str:
-        """One line: name, rows, and the total count per measure (measures are never added)."""
-        c = self.frame[schema.COUNT]
-        if schema.MEASURE in self.frame.columns and len(self.measures) > 1:
-            sums = c.groupby(self.frame[schema.MEASURE], observed=True).sum()
-            totals = "; ".join(f"{m}: {int(v):,}" for m, v in sums.items())
+        """One line: name, rows, and the total count per measure and area level (never added)."""
+        parts = self.partition_totals()
+        if len(parts) == 1 and parts[0][0] in ("", NOT_RECORDED):
+            totals = f"total count {parts[0][1]:,}"
         else:
-            totals = f"total count {int(c.sum()):,}"
+            totals = "; ".join(f"{m}: {v:,}" for m, v in parts)
         return f"{self.name}: {self.n_rows:,} rows, {totals}"
 
 
@@ -329,6 +370,7 @@ def concat(datasets: list[Dataset], name: str | None = None) -> Dataset:
         for c in ds.categorical_columns:
             f[c] = f[c].astype(object)
         frames.append(f)
+    _fill_levels(frames)
     df = pd.concat(frames, ignore_index=True, sort=False)
     labels: dict[str, str] = {}
     for ds in datasets:
@@ -340,4 +382,29 @@ def concat(datasets: list[Dataset], name: str | None = None) -> Dataset:
         synthetic=any(ds.synthetic for ds in datasets),
         labels=labels,
         notes=tuple(n for ds in datasets for n in ds.notes),
+        gaps=_merge_gaps([ds.gaps for ds in datasets]),
+        covered=tuple(c for ds in datasets for c in ds.covered),
     )
+
+
+def _fill_levels(frames: list[pd.DataFrame]) -> None:
+    """When some files have area levels and others do not, the others' rows get theirs: a row with a
+    police force is about that force's area."""
+    if not any(schema.AREA_LEVEL in f.columns for f in frames):
+        return
+    for i, f in enumerate(frames):
+        if schema.AREA_LEVEL in f.columns:
+            continue
+        if schema.FORCE in f.columns:
+            force = f[schema.FORCE].astype(object)
+            known = force.notna() & (force != NOT_RECORDED)
+            frames[i] = f.assign(**{
+                schema.AREA_LEVEL: np.where(known, schema.FORCE_AREA, None),
+                schema.AREA: force.where(known, None),
+            })
+
+
+def _merge_gaps(parts):
+    from .coverage import merge_gaps
+
+    return merge_gaps(parts)

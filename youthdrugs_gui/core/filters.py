@@ -212,10 +212,35 @@ class ChartSeries:
     stacks: tuple[str, ...]
     values: np.ndarray
     measure: str | None = None  # the one measure the values count, when the data names one
+    # Per cell, what the sources say (coverage.py): 'full', 'partial', '[x]' not available, '[c]'
+    # suppressed at source, '[z]' not applicable. None: every cell is a full figure.
+    status: np.ndarray | None = None
+    level: str | None = None  # the one area level the values are about, when the data has several
 
     @property
     def totals(self) -> np.ndarray:
         return self.values.sum(axis=1)
+
+    def available(self) -> np.ndarray:
+        """Boolean per cell: the sources give a figure (full or partial)."""
+        if self.status is None:
+            return np.ones(self.values.shape, dtype=bool)
+        return np.isin(self.status, ("full", "partial"))
+
+    def group_status(self) -> list[str]:
+        """Per group (bar or point): 'full', 'partial' or a mark, over its stacks."""
+        if self.status is None:
+            return ["full"] * len(self.groups)
+        out = []
+        for row in self.status:
+            vals = set(row.tolist())
+            if vals <= {"full"}:
+                out.append("full")
+            elif vals & {"full", "partial"}:
+                out.append("partial")
+            else:
+                out.append(row[0] if len(vals) == 1 else "[x]")
+        return out
 
 
 @dataclass(frozen=True)
@@ -231,21 +256,25 @@ class Result:
     series: ChartSeries | None
     highlight: frozenset[str] | None = None  # chart groups kept by the filter on the group column
     messages: tuple[str, ...] = field(default=())
+    # (measure, area level, total) per part of the data that is never added to another ('' where the
+    # data names none), in the order of `totals`
+    parts: tuple[tuple[str, str, int], ...] = ()
+    chart_refusal: str | None = None  # why the chart shows nothing (different measures or levels)
 
     @property
     def n_rows(self) -> int:
         return len(self.rows)
 
     def totals_text(self) -> str:
-        """'total count 1,214 (Recorded offence)', or one total per measure: they are never added."""
-        if not self.totals:
-            return "total count 0"
-        if list(self.totals) == [""]:
-            return f"total count {self.totals['']:,}"
-        if len(self.totals) == 1:
-            (m, v), = self.totals.items()
-            return f"total count {v:,} ({m})"
-        return "total count per measure: " + "; ".join(f"{m} {v:,}" for m, v in self.totals.items())
+        """The totals in words, one per measure and area level (never added): '86 recorded offences',
+        '2,273,195 arrests (England and Wales); 80,389 arrests (Police force area)'."""
+        if not self.parts:
+            return "total count 0" if not self.totals else "; ".join(f"{k} {v:,}" for k, v in self.totals.items())
+        words = []
+        for measure, level, value in self.parts:
+            w = schema.measure_words(measure, value)
+            words.append(f"{w} ({level})" if level else w)
+        return "; ".join(words)
 
 
 class Engine:
@@ -265,9 +294,14 @@ class Engine:
         self._text_cols = ds.text_columns
         self._folded = {c: [str(v).casefold() for v in self._cats[c]] for c in self._text_cols}
         self._measure_col = schema.MEASURE if ds.has(schema.MEASURE) else None
-        # Several measures are never summed: facet counts are then rows, not the sum of count.
-        self._multi_measure = self._measure_col is not None and len(ds.measures) > 1
-        self._weights = None if (self._unit_counts or self._multi_measure) else self._counts
+        # Measures and area levels are never summed. The parts of the data that may be: one code per
+        # row over the partition columns; facet counts are sums of the count only when a state keeps one
+        # part (else rows: never counts of different things added together).
+        self._pcols = [c for c in schema.PARTITION_COLUMNS if c in self._cats]
+        self._multi = list(ds.partition_columns)
+        self._psizes = [len(self._cats[c]) for c in self._pcols]
+        self._pkey: np.ndarray | None = None
+        self._weights = None if self._unit_counts else self._counts
         self._all_rows: np.ndarray | None = None
         self._base_totals: dict[str, int] | None = None
         self._base_series: dict[tuple[str, str | None], tuple[ChartSeries | None, str]] = {}
@@ -282,6 +316,7 @@ class Engine:
                 progress(i / max(1, len(self._facets)))
             self._base_count(c)
         self._totals(self.all_rows)
+        _ = self.ds.coverage
         return self
 
     @property
@@ -409,8 +444,8 @@ class Engine:
         full = prefix[k]
         rows = self.all_rows if full is None else np.flatnonzero(full)
 
-        multi_measure = self._multi_measure
-        weights = self._weights
+        one_part = self.pinned(state)
+        weights = self._weights if one_part else None
         own = {col: i for i, (col, _) in enumerate(masks) if col}
         without: dict[str, np.ndarray] = {}  # column -> rows matching every filter but that column's own
 
@@ -422,7 +457,7 @@ class Engine:
                 without[col] = self.all_rows if m is None else np.flatnonzero(m)
             return without[col]
 
-        if full is None:
+        if full is None and (one_part or not self._multi):
             facet_counts = self._unfiltered_counts()
         else:
             facet_counts = {}
@@ -432,8 +467,8 @@ class Engine:
                 ncat = len(self._cats[col])
                 if col not in own:
                     facet_counts[col] = _bincount(codes[rows], w_rows, ncat)
-                elif k == 1 or len(rows_without(col)) == self.n:  # its own filter is the only one
-                    facet_counts[col] = self._base_count(col)
+                elif (k == 1 or len(rows_without(col)) == self.n) and (one_part or not self._multi):
+                    facet_counts[col] = self._base_count(col)  # its own filter is the only one
                 else:
                     idx = rows_without(col)
                     facet_counts[col] = _bincount(codes[idx], None if weights is None else weights[idx], ncat)
@@ -441,6 +476,7 @@ class Engine:
         totals = self._totals(rows)
         series = None
         highlight = None
+        refusal = None
         if group_by is not None:
             # Like a facet, the chart ignores its own column's filter: every bar shows what ticking it
             # would give, and the values kept by that filter are highlighted.
@@ -449,14 +485,17 @@ class Engine:
             series, msg = self._series_cached(series_rows, group_col, stack_by)
             if msg:
                 messages.append(msg)
+                refusal = msg
+            elif series is not None:
+                series = self._with_status(series, state)
             if group_col in luts and series is not None:
                 lut = luts[group_col]
                 cats = self._cats[group_col]
                 highlight = frozenset(c for c, on in zip(cats, lut) if on)
         return Result(
             state=state, rows=rows, n_total=self.n, facet_counts=facet_counts,
-            facet_unit="rows" if multi_measure else "count", totals=totals, series=series,
-            highlight=highlight, messages=tuple(messages),
+            facet_unit="count" if one_part else "rows", totals=totals, series=series,
+            highlight=highlight, messages=tuple(messages), parts=self._parts(totals), chart_refusal=refusal,
         )
 
     def _series_cached(self, rows: np.ndarray, group_by: str, stack_by: str | None):
@@ -497,13 +536,106 @@ class Engine:
         return self._compute_totals(rows)
 
     def _compute_totals(self, rows: np.ndarray) -> dict[str, int]:
-        if self._measure_col is None:
+        """Sum of count per part (measure and area level): keys 'Arrest', or 'Arrest, Region' when the
+        data has several area levels, or '' when it names neither."""
+        if not self._pcols:
             return {"": int(len(rows)) if self._unit_counts else int(self._counts[rows].sum())}
-        cats = self._cats[self._measure_col]
-        codes = self._take(self.ds.codes(self._measure_col), rows)
-        sums = self._sum_by(codes, rows, len(cats))
-        present = sums > 0 if self._unit_counts else np.bincount(codes, minlength=len(cats)) > 0
-        return {cats[i]: int(sums[i]) for i in range(len(cats)) if present[i]}
+        key = self._take(self.partition_key, rows)
+        n = int(np.prod(self._psizes))
+        sums = self._sum_by(key, rows, n)
+        present = np.bincount(key, minlength=n) > 0
+        return {self._part_label(i): int(sums[i]) for i in np.flatnonzero(present)}
+
+    @property
+    def partition_key(self) -> np.ndarray:
+        """One code per row for its measure and area level together (made once)."""
+        if self._pkey is None:
+            key = np.zeros(self.n, dtype=np.int32)
+            for c, size in zip(self._pcols, self._psizes):
+                key = key * size + self.ds.codes(c)
+            key.flags.writeable = False
+            self._pkey = key
+        return self._pkey
+
+    def _part_values(self, flat: int) -> dict[str, str]:
+        idx = np.unravel_index(int(flat), self._psizes)
+        return {c: self._cats[c][int(i)] for c, i in zip(self._pcols, idx)}
+
+    def _part_label(self, flat: int) -> str:
+        vals = self._part_values(flat)
+        names = [vals[c] for c in self._pcols if c == schema.MEASURE or c in self._multi]
+        return ", ".join(names)
+
+    def _parts(self, totals: dict[str, int]) -> tuple[tuple[str, str, int], ...]:
+        out = []
+        for label, value in totals.items():
+            bits = label.split(", ", 1) if label else [""]
+            measure = bits[0] if schema.MEASURE in self._pcols else ""
+            level = (bits[-1] if len(bits) > 1 or schema.MEASURE not in self._pcols else "") \
+                if schema.AREA_LEVEL in self._multi else ""
+            out.append((measure, level, value))
+        return tuple(out)
+
+    def pinned(self, state: FilterState) -> bool:
+        """Whether the state keeps one value of every column whose values are never added (so that its
+        counts are all of one kind)."""
+        return all(len(state.selected(c) or ()) == 1 for c in self._multi)
+
+    def one_part(self, state: FilterState) -> FilterState:
+        """The state with one measure and one area level chosen where the data has several (the
+        window's rule: one kind of figure at a time). A column already narrowed to one value keeps it;
+        otherwise the most detailed area level, and the measure with the most rows."""
+        for c in self._multi:
+            sel = state.selected(c)
+            if sel is not None and len(sel) == 1:
+                continue
+            present = self.ds.values_present(c)
+            choices = [v for v in present if sel is None or v in sel] or present
+            if c == schema.AREA_LEVEL:
+                pick = schema.most_detailed_level(choices) or choices[0]
+            else:
+                n = code_counts(self.ds.codes(c), len(self._cats[c]))
+                pick = max(choices, key=lambda v: int(n[self._cats[c].index(v)]))
+            state = state.with_values(c, [pick])
+        return state
+
+    def _with_status(self, series: "ChartSeries", state: FilterState) -> "ChartSeries":
+        """The series with each cell's availability, where the data's coverage has gaps."""
+        cov = self.ds.coverage
+        if cov is None or cov.complete:
+            return series
+        allowed: dict[str, frozenset[str]] = {}
+        for d in cov.dims:
+            sel = state.selected(d)
+            if sel is not None:
+                allowed[d] = sel
+        if state.year_range is not None and schema.FINANCIAL_YEAR in cov.dims:
+            a, b = state.year_range
+            years = frozenset(y for y in self._cats.get(schema.FINANCIAL_YEAR, []) if a <= y <= b)
+            allowed[schema.FINANCIAL_YEAR] = years & allowed.get(schema.FINANCIAL_YEAR, years)
+        fixed: dict[str, str] = {}
+        if series.measure and schema.MEASURE in cov.dims:
+            fixed[schema.MEASURE] = series.measure
+        if series.level and schema.AREA_LEVEL in cov.dims:
+            fixed[schema.AREA_LEVEL] = series.level
+        gdim = series.group_by if series.group_by in cov.dims else None
+        sdim = series.stack_by if series.stack_by in cov.dims else None
+        cache: dict[tuple[str, str], str] = {}
+        status = np.empty(series.values.shape, dtype=object)
+        for i, g in enumerate(series.groups):
+            for j, st in enumerate(series.stacks):
+                key = (g if gdim else "", st if sdim else "")
+                if key not in cache:
+                    f = dict(fixed)
+                    if gdim:
+                        f[gdim] = g
+                    if sdim:
+                        f[sdim] = st
+                    cache[key] = cov.status(f, {d: v for d, v in allowed.items() if d not in f})
+                status[i, j] = cache[key]
+        if all(v == "full" for v in status.ravel()):
+            return series
+        return replace(series, status=status)
 
     def series(self, rows: np.ndarray, group_by: str, stack_by: str | None = None) -> tuple[ChartSeries | None, str]:
         """Sum of count by group (and stack) over the given rows. Refuses, with a message, to add
@@ -517,16 +649,9 @@ class Engine:
             stack_by = ds.resolve_column(stack_by)
             if stack_by not in self._cats or stack_by == group_by:
                 stack_by = None
-        measure = None
-        if self._measure_col is not None:
-            mcodes = self._take(self.ds.codes(self._measure_col), rows)
-            present = np.flatnonzero(np.bincount(mcodes, minlength=len(self._cats[self._measure_col])))
-            if len(present) > 1 and schema.MEASURE not in (group_by, stack_by):
-                names = ", ".join(self._cats[self._measure_col][i] for i in present)
-                return None, (f"The selected rows count different things ({names}), which are never added "
-                              f"together. Choose one measure to chart them.")
-            if len(present) == 1:
-                measure = self._cats[self._measure_col][present[0]]
+        measure, level, refusal = self._one_kind(rows, group_by, stack_by)
+        if refusal:
+            return None, refusal
         gcats = self._cats[group_by]
         g = self._take(self.ds.codes(group_by), rows)
         if stack_by is None:
@@ -544,7 +669,28 @@ class Engine:
         # Keep every known category of the group (zeros included) except an empty 'Not recorded'.
         keep_g = np.array([not (name == NOT_RECORDED and vals[i].sum() == 0) for i, name in enumerate(gcats)])
         groups = tuple(x for x, k in zip(gcats, keep_g) if k)
-        return ChartSeries(group_by, stack_by, groups, stacks, vals[keep_g], measure), ""
+        return ChartSeries(group_by, stack_by, groups, stacks, vals[keep_g], measure, level=level), ""
+
+    def _one_kind(self, rows: np.ndarray, group_by: str, stack_by: str | None) -> tuple[str | None, str | None, str]:
+        """The one measure and area level of the rows (None where the chart's own grouping splits
+        them), or a message refusing to add different kinds of figure together."""
+        if not self._pcols:
+            return None, None, ""
+        key = self._take(self.partition_key, rows)
+        present = np.flatnonzero(np.bincount(key, minlength=int(np.prod(self._psizes))))
+        kinds = [self._part_values(int(f)) for f in present]
+        out: dict[str, str | None] = {}
+        for c in self._pcols:
+            vals = list(dict.fromkeys(k[c] for k in kinds))
+            if len(vals) > 1 and c not in (group_by, stack_by):
+                names = ", ".join(vals)
+                if c == schema.MEASURE:
+                    return None, None, (f"The selected rows count different things ({names}), which are never "
+                                        "added together. Choose one measure to chart them.")
+                return None, None, (f"The selected rows are about areas at different levels ({names}), which are "
+                                    "never added together. Choose one area level to chart them.")
+            out[c] = vals[0] if len(vals) == 1 else None
+        return out.get(schema.MEASURE), out.get(schema.AREA_LEVEL), ""
 
     # ---- sorting ------------------------------------------------------------------------------
     def sort_rows(self, rows: np.ndarray, column: str, descending: bool = False) -> np.ndarray:

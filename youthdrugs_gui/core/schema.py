@@ -23,7 +23,13 @@ OFFENCE_TYPE = "offence_type"
 DRUG_CLASS = "drug_class"
 OUTCOME = "outcome"
 MEASURE = "measure"
+AREA_LEVEL = "area_level"
+AREA = "area"
 COUNT = "count"
+
+# The value of the force column on rows about a wider area (England and Wales, a region): such rows are
+# about no one force, and their figures are never added to the forces' own.
+NOT_APPLICABLE = "Not applicable"
 
 
 class Role(Enum):
@@ -116,6 +122,26 @@ OUTCOMES: tuple[str, ...] = (
 )
 PROVEN_OUTCOMES: tuple[str, ...] = ("Youth caution", "Youth conditional caution", "Conviction")
 MEASURES: tuple[str, ...] = ("Arrest", "Stop and search", "Recorded offence", "Proven offence")
+# What the total of each measure is called in words: "86 recorded offences", "2,302 stop and searches".
+MEASURE_NOUNS: dict[str, tuple[str, str]] = {
+    "Arrest": ("arrest", "arrests"),
+    "Stop and search": ("stop and search", "stop and searches"),
+    "Recorded offence": ("recorded offence", "recorded offences"),
+    "Proven offence": ("proven offence", "proven offences"),
+}
+
+# Area levels, from the widest to the most detailed. Areas of one level contain those of the next, so
+# figures of different levels are never added together (like measures).
+NATIONAL = "England and Wales"
+COUNTRY = "Country"
+REGION = "Region"
+FORCE_AREA = "Police force area"
+YJS_AREA = "Youth justice service"
+LOCAL_AUTHORITY = "Local authority"
+TABLE_TOTAL = "Total of the table"
+AREA_LEVELS: tuple[str, ...] = (NATIONAL, TABLE_TOTAL, COUNTRY, REGION, FORCE_AREA, YJS_AREA, LOCAL_AUTHORITY)
+# Columns whose values are never added together: every total is per measure and per area level.
+PARTITION_COLUMNS: tuple[str, ...] = (MEASURE, AREA_LEVEL)
 SEXES: tuple[str, ...] = ("Boys", "Girls", "Unknown")
 AGES: tuple[int, ...] = tuple(range(10, 18))
 AGE_BANDS: tuple[str, ...] = (
@@ -136,6 +162,8 @@ CANONICAL: dict[str, ColumnSpec] = {
         ColumnSpec(DRUG_CLASS, "Drug class", Role.CATEGORY, DRUG_CLASSES),
         ColumnSpec(OUTCOME, "Outcome", Role.CATEGORY, OUTCOMES),
         ColumnSpec(MEASURE, "Measure", Role.CATEGORY, MEASURES),
+        ColumnSpec(AREA_LEVEL, "Area level", Role.CATEGORY, AREA_LEVELS),
+        ColumnSpec(AREA, "Area", Role.CATEGORY),
         ColumnSpec(COUNT, "Count", Role.COUNT),
     )
 }
@@ -163,6 +191,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     DRUG_CLASS: ("drug_class", "drug class", "class", "class of drug", "drug classification"),
     OUTCOME: ("outcome", "disposal", "outcome type", "result", "sentence outcome"),
     MEASURE: ("measure", "measure type", "what is counted"),
+    AREA_LEVEL: ("area_level", "area level", "level", "geography level", "geographic level", "geography type",
+                 "geographic type", "area type", "level of geography"),
     COUNT: ("count", "number", "n", "total", "frequency", "freq", "value", "number of offences",
             "number of arrests", "number of searches", "proven offences", "offences"),
 }
@@ -391,3 +421,89 @@ def band_bounds(band: str) -> tuple[int, int] | None:
     if m:
         return int(m.group(1)), int(m.group(1))
     return None
+
+
+# ---- areas and their levels ---------------------------------------------------------------------
+_REGIONS: tuple[str, ...] = tuple(dict.fromkeys(
+    r for _, _, r in FORCES if r not in ("England and Wales", "Wales")))
+
+
+def _region_name(region: str) -> str:
+    """A region's name as shown: 'West Midlands region' where the force has the same name."""
+    return f"{region} region" if normalise_force(region) is not None else region
+
+
+_WIDER_AREAS: dict[str, tuple[str, str]] = {}
+for _r in _REGIONS:
+    _WIDER_AREAS[normalise_header(_r)] = (REGION, _region_name(_r))
+    _WIDER_AREAS[normalise_header(_r + " region")] = (REGION, _region_name(_r))
+_WIDER_AREAS[normalise_header("Yorkshire and the Humber")] = (REGION, "Yorkshire and The Humber")
+_WIDER_AREAS[normalise_header("Yorkshire & the Humber")] = (REGION, "Yorkshire and The Humber")
+for _n in ("England and Wales", "England & Wales", "E&W", "EngWales", "England and Wales (all forces)",
+           "All forces in England and Wales", "England and Wales total", "National", "national total"):
+    _WIDER_AREAS[normalise_header(_n)] = (NATIONAL, NATIONAL)
+for _n in ("England", "Wales"):
+    _WIDER_AREAS[normalise_header(_n)] = (COUNTRY, _n)
+for _n in ("All forces", "All areas", "Total", "Grand total", "All", "All police forces", "Total (all forces)"):
+    _WIDER_AREAS[normalise_header(_n)] = (TABLE_TOTAL, "Total")
+
+
+def wider_area(text: object) -> tuple[str, str] | None:
+    """(level, name) of an area wider than a police force ('England and Wales', 'North West',
+    'West Midlands region', 'Wales', 'All forces'), or None. A force's name is never a wider area:
+    'West Midlands' alone is the force."""
+    if text is None:
+        return None
+    key = normalise_header(text)
+    if not key or normalise_force(text) is not None:
+        return None
+    return _WIDER_AREAS.get(key)
+
+
+_LEVEL_WORDS: tuple[tuple[str, str], ...] = (
+    ("englandandwales", NATIONAL), ("engwales", NATIONAL), ("national", NATIONAL), ("country", COUNTRY),
+    ("region", REGION), ("policeforce", FORCE_AREA), ("force", FORCE_AREA), ("pfa", FORCE_AREA),
+    ("police", FORCE_AREA), ("youthjustice", YJS_AREA), ("yjs", YJS_AREA), ("yot", YJS_AREA),
+    ("youthoffending", YJS_AREA), ("localauthority", LOCAL_AUTHORITY), ("lad", LOCAL_AUTHORITY),
+    ("la", LOCAL_AUTHORITY), ("council", LOCAL_AUTHORITY), ("total", TABLE_TOTAL),
+)
+
+
+def normalise_area_level(text: object) -> str | None:
+    """The canonical level a table's level column means ('PFA', 'Police force' -> 'Police force area';
+    'England and Wales', 'National' -> 'England and Wales'; 'West Midlands region' -> 'Region'), or None."""
+    if text is None:
+        return None
+    key = normalise_header(text)
+    if not key:
+        return None
+    for canon in AREA_LEVELS:
+        if key == normalise_header(canon):
+            return canon
+    if normalise_force(text) is not None and "region" not in key:
+        return FORCE_AREA
+    hit = wider_area(text)
+    if hit is not None:
+        return hit[0]
+    for word, level in _LEVEL_WORDS:
+        if key == word or (len(word) > 3 and word in key):
+            return level
+    return None
+
+
+def level_rank(level: str) -> int:
+    """Widest first: England and Wales 0 ... local authority; unknown levels after the known ones."""
+    return AREA_LEVELS.index(level) if level in AREA_LEVELS else len(AREA_LEVELS)
+
+
+def most_detailed_level(levels) -> str | None:
+    known = [lv for lv in levels if lv != NOT_RECORDED]
+    return max(known, key=level_rank) if known else None
+
+
+def measure_words(measure: str, value: int) -> str:
+    """'86 recorded offences', '1 arrest', '2,302 stop and searches'; an unknown measure: '12 (Visits)'."""
+    nouns = MEASURE_NOUNS.get(measure)
+    if nouns is None:
+        return f"{value:,} ({measure})" if measure else f"total count {value:,}"
+    return f"{value:,} {nouns[0] if value == 1 else nouns[1]}"

@@ -211,7 +211,8 @@ def _load_one(p: Path, fmt: str | None, opts: Options, ticker: Ticker) -> tuple[
         source = SourceFile(path=str(p), sha256=raw.sha256, format=imported.format, rows=len(imported.frame),
                             mapping=dict(imported.mapping), notes=tuple(notes))
         ds = Dataset.from_frame(imported.frame, name=p.name, sources=(source,), labels=imported.labels,
-                                notes=tuple(f"{p.name}: {n}" for n in notes), progress=ticker.sub(0.9, 1.0).tick)
+                                notes=tuple(f"{p.name}: {n}" for n in notes), progress=ticker.sub(0.9, 1.0).tick,
+                                gaps=imported.gaps, covered=tuple(imported.covered), synthetic=raw.synthetic)
         ticker.tick(1.0)
         return ds, imported.mapping_headers_used
     except YouthDrugsError:

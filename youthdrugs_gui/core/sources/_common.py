@@ -66,6 +66,12 @@ class Imported:
     notes: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # column -> label shown, for non-canonical columns
     mapping_headers_used: set[str] = field(default_factory=set)  # keys of Options.mapping found in the file
+    # Rows whose count the source does not give (blank, '..', '[c]' ...): their columns without the count,
+    # plus `mark` ('[x]', '[c]' or '[z]'). Never added up; they tell where the data has no figure.
+    gaps: pd.DataFrame | None = None
+    # What the source covers beyond its rows: one dict per covered key (e.g. police.uk: the file's force
+    # and financial year, with "months": how many months of that year the file holds).
+    covered: list[dict] = field(default_factory=list)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -72,6 +72,7 @@ class RawTable:
     sha256: str
     detail: str  # how it was read, e.g. "CSV, UTF-8, comma-separated"
     notes: list[str] = field(default_factory=list)
+    synthetic: bool = False  # the file says it holds made-up data (the generator's marker)
 
     @property
     def name(self) -> str:
@@ -421,8 +422,34 @@ def table_from_bytes(p: Path, data: bytes, sha: str, *, sheet: str | None = None
     notes += more
     _check_width(p, len(frame.columns))
     ticker.tick(1.0)
+    synthetic = kind == "parquet" and is_marked_synthetic(data)
+    if synthetic:
+        notes.append("the file is marked as synthetic data: made up for trying the program, it describes no real "
+                     "child; everything made from it says so")
     return RawTable(path=p, kind=kind if kind != "text" else "csv", frame=frame, headers=headers, sha256=sha,
-                    detail=detail, notes=notes)
+                    detail=detail, notes=notes, synthetic=synthetic)
+
+
+SYNTHETIC_MARKER_KEY = b"youthdrugs_gui"
+
+
+def is_marked_synthetic(data: bytes) -> bool:
+    """Whether a Parquet file carries the generator's synthetic-data marker in its metadata (a JSON object
+    with "synthetic": true under the key youthdrugs_gui), however the file was named or copied."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(pa.BufferReader(data)).schema_arrow.metadata or {}
+        raw = meta.get(SYNTHETIC_MARKER_KEY)
+        if raw is None or len(raw) > 65536:
+            return False
+        value = json.loads(raw.decode("utf-8"))
+    except Exception:  # a damaged footer or marker: not marked
+        return False
+    return isinstance(value, dict) and value.get("synthetic") is True
 
 
 # ---- what is this file? --------------------------------------------------------------------------

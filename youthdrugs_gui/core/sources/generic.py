@@ -245,6 +245,8 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         elif target == schema.MEASURE:
             out[target], more = nz.merge_spellings(nz.recode(s, nz.measure_value))
             notes += more
+        elif target == schema.AREA_LEVEL:
+            out[target] = nz.as_text(s)
         else:  # ethnicity and any other plain category
             out[target], more = nz.clean_text_column(s, h)
             notes += more
@@ -274,14 +276,15 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         else:
             out[schema.MEASURE] = constant(n, opts.measure, schema.MEASURE)
 
+    notes += nz.split_areas(out)
     order = {header_of(c): i for i, c in enumerate(frame.columns)}
     mapping = dict(sorted(mapping.items(), key=lambda kv: order.get(kv[0], len(order))))
     result = pd.DataFrame(out, copy=False)  # the columns were made above: no second copy of each
     out.clear()
-    result, more = finish_counts(result, raw.name)
+    result, more, gaps = finish_counts(result, raw.name)
     notes += more
     return Imported(frame=result, format=f"generic {raw.kind}", mapping=mapping, notes=notes, labels=labels,
-                    mapping_headers_used=used_headers)
+                    mapping_headers_used=used_headers, gaps=gaps)
 
 
 def _mostly_dates(s: pd.Series) -> bool:
@@ -310,13 +313,16 @@ def _other_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     return nz.clean_text_column(s, header)
 
 
-def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
-    """Turn the count column into numbers; rows whose count is suppressed ('[c]', '*') or blank are left
-    out with a note (they cannot be added up), as are rows whose count is not a number at all.
+def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str], pd.DataFrame | None]:
+    """Turn the count column into numbers. Rows whose count is blank, or holds the shorthand of official
+    tables ('..', '[x]', '[c]', '*', '-'), or is not a number at all, cannot be added up: they leave the
+    rows and are kept as gaps instead (not available, or suppressed at source), never read as 0. Returns
+    the frame, notes saying how many of each, and the gaps: those rows without their count, with a
+    `mark` column ('[x]' not available, '[c]' suppressed at source, '[z]' not applicable).
     The work is done once per distinct count, not per row: a column of ten million counts holds a few
     hundred distinct values, and row-sized temporaries would multiply the memory a large file needs."""
     if schema.COUNT not in frame.columns:
-        return frame, []
+        return frame, [], None
     codes, nums, texts = nz.count_codes(frame[schema.COUNT])
     rows_per = code_counts(codes, len(nums))
     blank = len(codes) - int(rows_per.sum())
@@ -324,17 +330,18 @@ def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[st
     suppressed = {t for t in texts if nz.is_suppressed(t)}
     notes: list[str] = []
     if blank:
-        notes.append(f"left out {plural(blank, 'row')} with no count (a blank cell)")
+        notes.append(f"{plural(blank, 'row')} with no count (a blank cell) kept as not available ([x]), not as 0")
     bad = int(rows_per[bad_cat].sum())
     if bad:
         k = int(sum(n for t, n in zip(texts, rows_per[bad_cat]) if t in suppressed)) if suppressed else 0
         if k:
-            notes.append(f"left out {plural(k, 'row')} whose count is suppressed or not available "
-                         f"({quote_list([t for t in texts if t in suppressed], 4)}), as such counts cannot be "
-                         "added up")
+            notes.append(f"{plural(k, 'row')} whose count is suppressed or not available in the source "
+                         f"({quote_list([t for t in texts if t in suppressed], 4)}) kept as such, not as 0: "
+                         "they are not added into any total")
         if bad - k:
             other = [t for t in texts if t not in suppressed]
-            notes.append(f"left out {plural(bad - k, 'row')} whose count is not a number ({quote_list(other, 4)})")
+            notes.append(f"{plural(bad - k, 'row')} whose count is not a number ({quote_list(other, 4)}) kept as "
+                         "not available ([x]), not as 0")
     used = ~bad_cat & (rows_per > 0)
     good = nums[used]
     if (good < 0).any():
@@ -350,13 +357,35 @@ def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[st
         raise LoadError(f"{name}: the count column holds fractions; counts must be whole numbers. If it is a rate "
                         "or a percentage, map another column to the count.")
     whole = np.where(used, nums, 0).astype(np.int64)  # values no row uses never reach a row
+    texts_all = _texts_of(frame[schema.COUNT], len(nums))
     frame = frame.assign(**{schema.COUNT: nz.take_codes(codes, whole, 0)})
+    gaps = None
     if bad or blank:
         drop = nz.take_codes(codes, bad_cat, True)
+        marks = np.array([_gap_mark(t) if np.isnan(x) else "" for t, x in zip(texts_all, nums)], dtype=object)
+        gaps = frame.loc[drop].drop(columns=[schema.COUNT]).reset_index(drop=True)
+        gaps["mark"] = nz.take_codes(codes[drop], marks, "[x]")
         frame = frame.loc[~drop].reset_index(drop=True)
         if len(frame) == 0:
             raise LoadError(f"{name}: no row has a count that is a number, so there is nothing to show.")
-    return frame, notes
+    return frame, notes, gaps
+
+
+def _texts_of(s: pd.Series, n: int) -> list[str]:
+    """The distinct texts of a count column, in the order of nz.count_codes."""
+    if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype):
+        return [""] * n
+    s = s if nz._is_clean_cat(s) else nz.as_text(s)
+    return [str(c) for c in s.cat.categories]
+
+
+_SOURCE_MARKS = {"[c]": "[c]", "c": "[c]", "*": "[c]", "**": "[c]", "suppressed": "[c]", "[suppressed]": "[c]",
+                 "<5": "[c]", "< 5": "[c]", "<3": "[c]", "< 3": "[c]", "<10": "[c]", "< 10": "[c]",
+                 "[low]": "[c]", "~": "[c]", "[z]": "[z]", "z": "[z]"}
+
+
+def _gap_mark(text: str) -> str:
+    return _SOURCE_MARKS.get(text.strip().lower(), "[x]")
 
 
 __all__ = ["FORMAT", "build", "parse_mapping", "finish_counts", "constant"]

@@ -54,16 +54,9 @@ _LABELS = {
     "reason_for_search": "Reason for search",
     "legislation": "Legislation",
     "outcome_link": "Outcome linked to reason for search",
-    "level": "Area level",
     "quarter": "Quarter",
     "region": "Region",
     "geocode": "Geocode",
-}
-_LEVELS = {
-    "engwales": ("England and Wales", "England and Wales (all forces)"),
-    "englandandwales": ("England and Wales", "England and Wales (all forces)"),
-    "westmidlandsregion": ("West Midlands region", "West Midlands region (4 forces)"),
-    "westmidlandspolice": ("West Midlands Police", "West Midlands"),
 }
 _QUARTERS = {
     "june": "Q1 (Apr-Jun)", "september": "Q2 (Jul-Sep)", "december": "Q3 (Oct-Dec)", "march": "Q4 (Jan-Mar)",
@@ -144,27 +137,18 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         notes.append(f"left out {quote_list(dropped)}: {why}")
     ticker.tick(0.2)
 
-    # where
+    # where: the level column names the area of each row (England and Wales, the West Midlands region,
+    # West Midlands Police); wider areas get their own level and never appear as police forces
     if (t := take("level")) is not None:
         s, h = t
-        out["level"] = nz.recode(s, lambda v: _LEVELS.get(schema.normalise_header(v), (v, v))[0])
-        mapping[h] = "level"
-        if "force" not in roles:
-            out[schema.FORCE] = nz.recode(s, lambda v: _level_force(v))
-        levels = list(nz.value_counts(out["level"]))
-        if len(levels) > 1:
-            notes.append(
-                f"the 'Area level' column holds overlapping areas ({quote_list(levels)}): England and Wales "
-                "already includes the West Midlands region, and the region includes West Midlands Police. "
-                "Pick one area level before adding figures up")
-        if "West Midlands Police" in levels:
-            notes.append("rows for West Midlands Police have the police force 'West Midlands'; rows for wider "
-                         "areas have the area as their force")
+        out[schema.AREA_LEVEL] = nz.as_text(s)
+        mapping[h] = schema.AREA_LEVEL
     if (t := take("force")) is not None:
         s, h = t
         out[schema.FORCE], more = nz.force_column(s, h)
         mapping[h] = schema.FORCE
         notes += more
+    notes += nz.split_areas(out)
     for role in ("region", "geocode"):
         if (t := take(role)) is not None:
             s, h = t
@@ -253,22 +237,14 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
 
     result = pd.DataFrame(out)
     missing_where = _describe_missing_counts(result)
-    result, more = finish_counts(result, raw.name)
+    result, more, gaps = finish_counts(result, raw.name)
     for m in more:
-        if "no count (a blank cell)" in m and missing_where:
-            m = m.replace("no count (a blank cell)", f"no count ({missing_where}): the figures are missing from "
-                          "the source table, so totals there are incomplete")
+        if "with no count (a blank cell)" in m and missing_where:
+            m = m.replace("with no count (a blank cell)", f"with no count ({missing_where}): the figures are missing "
+                          "from the source table; they were")
         notes.append(m)
     labels = {c: _LABELS[c] for c in result.columns if c in _LABELS}
-    return Imported(frame=result, format=label, mapping=mapping, notes=notes, labels=labels)
-
-
-def _level_force(v: str) -> str:
-    hit = _LEVELS.get(schema.normalise_header(v))
-    if hit is not None:
-        return hit[1]
-    f = schema.normalise_force(v)
-    return f if f is not None else v
+    return Imported(frame=result, format=label, mapping=mapping, notes=notes, labels=labels, gaps=gaps)
 
 
 def _is_number(s: pd.Series) -> bool:
@@ -283,8 +259,8 @@ def _describe_missing_counts(frame: pd.DataFrame) -> str:
     if not blank.any():
         return ""
     parts = []
-    for col in ("level", schema.FORCE, schema.FINANCIAL_YEAR):
-        if col in frame.columns and not (col == schema.FORCE and "level" in frame.columns):
+    for col in (schema.AREA, schema.FORCE, schema.FINANCIAL_YEAR):
+        if col in frame.columns and not (col == schema.FORCE and schema.AREA in frame.columns):
             parts.append(frame[col].astype(object).where(frame[col].notna(), NOT_RECORDED).to_numpy()[blank])
     if not parts:
         return ""

@@ -139,4 +139,20 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
     if dupes:
         notes.append(f"{plural(dupes, 'row')} repeat an earlier row exactly; they were kept, because each is a "
                      "separate search (several people searched at the same time and place)")
-    return Imported(frame=pd.DataFrame(out), format=LABEL, mapping=mapping, notes=notes)
+    return Imported(frame=pd.DataFrame(out), format=LABEL, mapping=mapping, notes=notes,
+                    covered=_covered(raw.name, force, out[schema.DATE]))
+
+
+def _covered(file_name: str, force: str, dates: pd.Series) -> list[dict]:
+    """What the file covers: its force and month (from its name, else the months of its dates). A month
+    file with no searches still covers that month: its force had none, a true zero."""
+    m = _FILE_NAME.match(file_name)
+    months: set[tuple[int, int]] = set()
+    if m:
+        months.add((int(m.group("year")), int(m.group("month"))))
+    else:
+        d = dates.dropna()
+        months |= {divmod(int(v), 100) for v in pd.unique(d.dt.year * 100 + d.dt.month)}
+    return [{schema.MEASURE: "Stop and search", schema.FORCE: force,
+             schema.FINANCIAL_YEAR: schema.fy_label(y if mo >= 4 else y - 1), "month": f"{y:04d}-{mo:02d}"}
+            for y, mo in sorted(months) if 1 <= mo <= 12]

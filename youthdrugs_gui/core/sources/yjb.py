@@ -130,8 +130,9 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
             notes += more
         else:
             out[name] = s
+    notes += nz.split_areas(out)
     ticker.tick(0.8)
-    result, more = finish_counts(pd.DataFrame(out), raw.name)
+    result, more, gaps = finish_counts(pd.DataFrame(out), raw.name)
     notes += more
     labels = {c: _LABELS[c] for c in result.columns if c in _LABELS}
-    return Imported(frame=result, format=LABEL, mapping=mapping, notes=notes, labels=labels)
+    return Imported(frame=result, format=LABEL, mapping=mapping, notes=notes, labels=labels, gaps=gaps)
