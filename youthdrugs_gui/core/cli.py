@@ -84,7 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--group-by", metavar="COL", help="write a summary table: sum of count by this column")
     e.add_argument("--stack-by", metavar="COL", help="and by this second column")
     e.add_argument("--suppress-below", type=int, metavar="K",
-                   help="summary tables: show counts 1 to K-1 as [c], with secondary suppression")
+                   help="summary tables: show counts 1 to K-1 as [c], with secondary suppression audited so no "
+                        "hidden count can be worked out")
+    e.add_argument("--round-to", type=int, metavar="BASE",
+                   help="summary tables: round every count and total to the nearest BASE (e.g. 5), counts 1 to "
+                        "BASE-1 shown as [c] (with --suppress-below K: counts 1 to K-1)")
     e.add_argument("--columns", metavar="C1,C2", help="columns to write (rows export), in this order")
     e.add_argument("--format", choices=["csv", "xlsx"], help="output format (default: from the file name)")
     e.add_argument("--no-bom", action="store_true", help="CSV without the byte-order mark Excel needs for UTF-8")
@@ -154,26 +158,32 @@ def _export(opts) -> str:
     for m in result.messages:
         print(f"note: {m}", file=sys.stderr)
     prov = {"filter_state": state.to_dict(), "filters_in_words": state.describe(ds)}
+    synthetic = " (synthetic sample: no real children)" if ds.synthetic else ""
     if opts.group_by:
         group = [ds.resolve_column(opts.group_by)]
         if opts.stack_by:
             group.append(ds.resolve_column(opts.stack_by))
-        table = aggregate(ds, result.rows, group)
+        table = aggregate(ds, result.rows, group, allowed=engine.coverage_allowed(state))
+        by = [c for c in table.columns if c not in (schema.COUNT, "status")]
         k = opts.suppress_below
-        if k is not None:
-            if k < 2:
-                raise FilterError("--suppress-below must be 2 or more (commonly 5 or 10).")
-            table = suppress(table, k=k, by=group)
+        if k is not None and k < 2:
+            raise FilterError("--suppress-below must be 2 or more (commonly 5 or 10).")
+        if opts.round_to is not None:
+            if opts.round_to < 2:
+                raise FilterError("--round-to must be 2 or more (commonly 5).")
+            table = suppress(table, k=k or opts.round_to, by=by, round_to=opts.round_to)
+        elif k is not None:
+            table = suppress(table, k=k, by=by)
         else:
-            table = tabulate(table, by=group)
+            table = tabulate(table, by=by)
         res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
-        return f"Wrote a table of {res.rows:,} rows ({', '.join(ds.label(g) for g in group)}) to {res.path}"
-    if opts.suppress_below is not None:
-        raise FilterError("--suppress-below applies to summary tables: add --group-by COLUMN.")
+        return (f"Wrote a table of {res.rows:,} rows ({', '.join(ds.label(g) for g in group)}) to {res.path}: "
+                f"{result.totals_text()}{synthetic}")
+    if opts.suppress_below is not None or opts.round_to is not None:
+        raise FilterError("--suppress-below and --round-to apply to summary tables: add --group-by COLUMN.")
     cols = [ds.resolve_column(c) for c in _names(opts.columns)] if opts.columns else None
     res = ex.export_rows(ds, result.rows, out, columns=cols, fmt=fmt, bom=not opts.no_bom, provenance=prov)
-    return (f"Wrote {res.rows:,} of {ds.n_rows:,} rows to {res.path}: {result.totals_text()}"
-            + (" — synthetic sample data" if ds.synthetic else ""))
+    return f"Wrote {res.rows:,} of {ds.n_rows:,} rows to {res.path}: {result.totals_text()}{synthetic}"
 
 
 def _info(opts) -> str:

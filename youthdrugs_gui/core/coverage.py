@@ -236,6 +236,8 @@ def _add_declared(grid: np.ndarray, covered: list[dict], dims: list[str], index)
     """Keys sources say they cover; with "month", a key is partial until it has all twelve months."""
     months: dict[tuple[int, ...], set[str]] = {}
     for c in covered:
+        if schema.FORCE in c:  # a force's own figures: its area, at the level of police force areas
+            c = {schema.AREA: c[schema.FORCE], schema.AREA_LEVEL: schema.FORCE_AREA, **c}
         pos = []
         for d, ix in zip(dims, index):
             if d not in c:

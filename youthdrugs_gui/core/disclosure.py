@@ -30,6 +30,7 @@ different exports of overlapping data. Those need judgement by whoever publishes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -60,6 +61,7 @@ def aggregate(
     *,
     k: int | None = None,
     totals: bool = True,
+    allowed: Mapping[str, Collection[str]] | None = None,
 ) -> pd.DataFrame:
     """Sum of the count column of `rows` (indices into `ds`) by the categorical columns `group_by`.
 
@@ -73,6 +75,13 @@ def aggregate(
     combination of the listed values is shown, zeros included, so a cross-tab is complete (Girls x
     Class C = 0 is an answer, not a gap). If that grid would exceed MAX_GRID_CELLS, only combinations
     that occur are listed.
+
+    Measures and area levels are never added: if the rows hold more than one of either, that column
+    becomes a leading group-by column (grouping by police force then groups by area, so that England
+    and Wales and regions keep their names). Where the data's coverage has gaps, a ``status`` column
+    says per cell 'full', 'partial', '[x]', '[c]' or '[z]' (see coverage.py); `allowed` gives the values
+    the filters keep on the coverage dimensions (financial years, forces ...), so that a total over a
+    year the sources lack is marked.
 
     With `k` (2 or more) the result is already suppressed: the ready-to-write table of
     ``suppress(result, k=k, totals=totals)`` (use `suppress` directly to get the counts and the rule).
@@ -93,14 +102,16 @@ def aggregate(
                 f"{ds.label(col)} cannot be used to group counts: choose a column with a list of values "
                 "(such as police force, age, drug class or year)."
             )
-    if ds.has(schema.MEASURE):
-        mcodes = ds.codes(schema.MEASURE)[idx]
-        n_measures = int(np.count_nonzero(np.bincount(mcodes, minlength=len(ds.categories(schema.MEASURE)))))
-        if schema.MEASURE in cols:
-            cols.remove(schema.MEASURE)
-            cols.insert(0, schema.MEASURE)
-        elif n_measures > 1:
-            cols.insert(0, schema.MEASURE)
+    split = []
+    for pc in schema.PARTITION_COLUMNS:
+        if not ds.has(pc) or pc not in ds.categorical_columns:
+            continue
+        pcodes = ds.codes(pc)[idx]
+        if pc in cols or int(np.count_nonzero(np.bincount(pcodes, minlength=len(ds.categories(pc))))) > 1:
+            split.append(pc)
+    if schema.AREA_LEVEL in split and schema.FORCE in cols and ds.has(schema.AREA):
+        cols[cols.index(schema.FORCE)] = schema.AREA
+    cols = split + [c for c in cols if c not in split]
 
     counts = ds.counts[idx]
     if not cols:
@@ -112,6 +123,12 @@ def aggregate(
     for c in cols:
         cd = ds.codes(c)[idx].astype(np.int64)
         present = np.flatnonzero(np.bincount(cd, minlength=len(ds.categories(c))))
+        if c == schema.FINANCIAL_YEAR and len(present):  # years stay continuous: a missing year is a gap
+            cats = ds.categories(c)
+            known = [i for i in present.tolist() if cats[i] != schema.NOT_RECORDED]
+            if known:
+                span = [i for i in range(min(known), max(known) + 1) if cats[i] != schema.NOT_RECORDED]
+                present = np.array(sorted(set(span) | set(present.tolist())), dtype=np.int64)
         remap = np.zeros(len(ds.categories(c)), dtype=np.int64)
         remap[present] = np.arange(len(present))
         kept.append(present)
@@ -125,6 +142,12 @@ def aggregate(
         key = np.ravel_multi_index(ckeys, ksizes)
         values = _exact_bincount(key, counts, n_cells)
         combo = list(np.unravel_index(np.arange(n_cells), ksizes))
+        if schema.AREA_LEVEL in split:  # within each area level, only the areas (etc.) that occur there
+            occurs = np.bincount(key, minlength=n_cells) > 0
+            ax = cols.index(schema.AREA_LEVEL)
+            keep = np.moveaxis(_within_parts(np.moveaxis(occurs.reshape(ksizes), ax, 0), 1), 0, ax)
+            values = values[keep.reshape(-1)]
+            combo = [c[keep.reshape(-1)] for c in combo]
     else:
         # only combinations that occur: np.unique on the combined key (compacted whenever the
         # product of the sizes could overflow int64; compaction keeps the order)
@@ -147,9 +170,61 @@ def aggregate(
         out[col] = pd.Categorical.from_codes(np.asarray(cd, dtype=np.int64), categories=[cats[i] for i in kc])
     out[schema.COUNT] = np.asarray(values, dtype=np.int64)
     table = pd.DataFrame(out)
+    status = _cell_status(ds, idx, table, cols, allowed)
+    if status is not None:
+        table[STATUS_COL] = status
     if k is not None:
         return suppress(table, k=k, by=cols, totals=totals).table
     return table
+
+
+def _within_parts(occurs: np.ndarray, n_split: int) -> np.ndarray:
+    """Cells of the grid to list: per combination of the leading (split) axes that has rows, every
+    combination of the values each other axis has within it."""
+    keep = np.zeros(occurs.shape, dtype=bool)
+    lead = occurs.shape[:n_split]
+    for part in np.ndindex(*lead):
+        sub = occurs[part]
+        if not sub.any():
+            continue
+        axes_any = [sub.any(axis=tuple(a for a in range(sub.ndim) if a != ax)) for ax in range(sub.ndim)]
+        mask = np.ones(sub.shape, dtype=bool)
+        for ax, present in enumerate(axes_any):
+            shape = [1] * sub.ndim
+            shape[ax] = -1
+            mask &= present.reshape(shape)
+        keep[part] = mask
+    return keep
+
+
+def _cell_status(ds: "Dataset", idx: np.ndarray, table: pd.DataFrame, cols: list[str],
+                 allowed: Mapping[str, Collection[str]] | None) -> np.ndarray | None:
+    """Per row of an aggregated table, what the sources say of it; None when every cell is a full
+    figure."""
+    cov = ds.coverage
+    if cov is None or cov.complete:
+        return None
+    fixed_all: dict[str, str] = {}
+    for pc in schema.PARTITION_COLUMNS:  # a measure or level the rows share is fixed for every cell
+        if pc in cov.dims and pc not in cols:
+            present = np.flatnonzero(np.bincount(ds.codes(pc)[idx], minlength=len(ds.categories(pc)))) \
+                if len(idx) else []
+            if len(present) == 1:
+                fixed_all[pc] = ds.categories(pc)[int(present[0])]
+    own = [c for c in cols if c in cov.dims or (c == schema.FORCE and schema.AREA in cov.dims)]
+    as_dim = {c: (schema.AREA if c == schema.FORCE and c not in cov.dims else c) for c in own}
+    allow = {as_dim.get(d, d): v for d, v in (allowed or {}).items() if as_dim.get(d, d) in cov.dims}
+    cache: dict[tuple, str] = {}
+    out = np.empty(len(table), dtype=object)
+    keys = list(zip(*(table[c].astype(str).tolist() for c in own))) if own else [()] * len(table)
+    for i, key in enumerate(keys):
+        if key not in cache:
+            fixed = {**fixed_all, **{as_dim[c]: v for c, v in zip(own, key)}}
+            cache[key] = cov.status(fixed, {d: v for d, v in allow.items() if d not in fixed})
+        out[i] = cache[key]
+    if all(x == "full" for x in out):
+        return None
+    return out
 
 
 def _exact_bincount(key: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
@@ -183,14 +258,18 @@ def _as_rows(rows, n: int) -> np.ndarray:
 class SuppressionResult:
     """A protected table, ready to write, and what was done to it.
 
-    `table`: the table to export. Value cells hold Python ints or the string "[c]". A 1-D table keeps
-    the long shape (its columns, then a "Total" row per separate table); a 2-D table is a cross-tab:
-    the first dimension down, one column per value of the second, a "Total" column, and a "Total" row.
+    `table`: the table to export. Value cells hold Python ints, "[c]" (suppressed), "[x]" (not
+    available), "[z]" (not applicable), or a number followed by " [part]" (a figure that leaves out
+    cells the sources do not have). A 1-D table keeps the long shape (its columns, then a "Total" row
+    per separate table); a 2-D table is a cross-tab: the first dimension down, one column per value of
+    the second, a "Total" column, and a "Total" row.
     `long`: the same entries in long form (dimension columns, then the value column), totals included
     as rows whose dimension value is "Total".
     `primary`: entries (cells and totals) hidden because they are from 1 to k-1.
     `secondary`: further entries hidden so hidden ones cannot be worked out from totals.
     `rule`: one line for the provenance record and the table's footnote.
+    `rounding`: the base counts were rounded to (Home Office style), or None.
+    `not_available`: entries shown as [x], [c] or [z] because the sources hold no figure for them.
     """
 
     table: pd.DataFrame
@@ -203,6 +282,10 @@ class SuppressionResult:
     dims: tuple[str, ...] = ()
     split_by: tuple[str, ...] = ()
     totals: bool = True
+    rounding: int | None = None
+    not_available: int = 0
+    partial: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def suppressed(self) -> int:
@@ -216,22 +299,31 @@ def suppress(
     k: int = DEFAULT_K,
     by: Sequence[str] | None = None,
     totals: bool = True,
+    round_to: int | None = None,
 ) -> SuppressionResult:
     """Protect a long table of counts (as made by `aggregate`) for publication.
 
-    `by`: the group-by columns (the table's dimensions); default: every column but `value_col`. The
-    last one or two of them, not counting ``measure``, form each table: one column gives a 1-D table
-    with a grand total, two give a cross-tab (rows by the first, columns by the second) with row,
-    column and grand totals. Every other column of `table` (``measure`` always, and any leading
-    dimension beyond two) splits it into separate tables, each protected on its own with its own totals:
-    nothing is ever totalled across them. Combinations missing from `table` count as 0.
+    `by`: the group-by columns (the table's dimensions); default: every column but `value_col` (and
+    `status`). The last one or two of them, not counting ``measure`` and ``area_level``, form each table:
+    one column gives a 1-D table with a grand total, two give a cross-tab (rows by the first, columns by
+    the second) with row, column and grand totals. Every other column of `table` (``measure`` and
+    ``area_level`` always, and any leading dimension beyond two) splits it into separate tables, each
+    protected on its own with its own totals: nothing is ever totalled across them. Combinations
+    missing from `table` count as 0. A ``status`` column (from `aggregate`) marks cells the sources do
+    not have: they are shown as such, left out of every total, and never count as 0.
 
     `totals`: add totals (and apply secondary suppression). Without totals only primary suppression is
     needed, since nothing shown adds up to a hidden cell.
+    `round_to`: instead of secondary suppression, round every count and total to the nearest multiple
+    of this (commonly 5), with counts from 1 to k-1 suppressed.
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
         raise ValueError("k must be a whole number of 2 or more (commonly 5 or 10)")
-    return _shape(table, value_col=value_col, k=int(k), by=by, totals=totals)
+    if round_to is not None and (isinstance(round_to, bool) or not isinstance(round_to, (int, np.integer))
+                                 or round_to < 2):
+        raise ValueError("counts can be rounded to a whole number of 2 or more (commonly 5)")
+    return _shape(table, value_col=value_col, k=int(k), by=by, totals=totals,
+                  round_to=None if round_to is None else int(round_to))
 
 
 def tabulate(
@@ -242,104 +334,155 @@ def tabulate(
     totals: bool = True,
 ) -> SuppressionResult:
     """The same table shape as `suppress` (a cross-tab for two dimensions, totals, one table per
-    measure) with nothing hidden: for casework exports that are not published."""
+    measure and area level) with nothing hidden: for casework exports that are not published."""
     return _shape(table, value_col=value_col, k=1, by=by, totals=totals)
 
 
+STATUS_COL = "status"
+PARTIAL_SUFFIX = " [part]"
+_NA_MARKS = ("[x]", "[c]", "[z]")
+
+
+def _entry(value: int, hidden: bool, status: str) -> object:
+    """What one cell or total is written as."""
+    if status in _NA_MARKS:
+        return status
+    if hidden:
+        return SUPPRESSED
+    if status == "partial":
+        return f"{int(value)}{PARTIAL_SUFFIX}"
+    return int(value)
+
+
+def _total_status(St: np.ndarray, totals: bool) -> np.ndarray:
+    """Statuses with totals appended: a total over no available cell is [x]; one over some cells that
+    are not available, or are partial, is partial."""
+    def combine(block: np.ndarray) -> str:
+        vals = set(block.ravel().tolist())
+        avail = vals & {"full", "partial"}
+        if not avail:
+            return "[x]" if block.size else "full"
+        return "full" if vals == {"full"} else "partial"
+
+    if not totals:
+        return St
+    if St.ndim == 1:
+        return np.append(St, np.array([combine(St)], dtype=object))
+    r, c = St.shape
+    out = np.empty((r + 1, c + 1), dtype=object)
+    out[:r, :c] = St
+    for i in range(r):
+        out[i, c] = combine(St[i])
+    for j in range(c):
+        out[r, j] = combine(St[:, j])
+    out[r, c] = combine(St)
+    return out
+
+
+def _protected(M: np.ndarray, St: np.ndarray, k: int, totals: bool, round_to: int | None):
+    """(values with totals, hidden, primary, statuses with totals, notes) of one table."""
+    from . import protection
+
+    avail = np.isin(St, ("full", "partial"))
+    all_avail = bool(avail.all())
+    if round_to is not None:
+        pr = protection.round_table(M, base=round_to, k=k, totals=totals, available=None if all_avail else avail)
+    elif k <= 1:
+        A = protection.with_totals(M, None if all_avail else avail) if totals else np.where(avail, M, 0)
+        none = np.zeros(A.shape, dtype=bool)
+        return A, none, none, _total_status(St, totals), ()
+    else:
+        pr = protection.protect(M, k, totals=totals, available=None if all_avail else avail)
+    return pr.values, pr.hidden, pr.primary, _total_status(St, totals), tuple(pr.notes)
+
+
 def _shape(table: pd.DataFrame, *, value_col: str, k: int, by: Sequence[str] | None,
-           totals: bool) -> SuppressionResult:
+           totals: bool, round_to: int | None = None) -> SuppressionResult:
     """Tabulate and protect; k=1 protects nothing (no count lies in 1..k-1)."""
     if value_col not in table.columns:
         raise ValueError(f"the table has no column {value_col!r}")
-    all_dims = [c for c in table.columns if c != value_col]
+    all_dims = [c for c in table.columns if c not in (value_col, STATUS_COL)]
     by_list = list(all_dims if by is None else by)
     for c in by_list:
-        if c not in table.columns or c == value_col:
+        if c not in table.columns or c in (value_col, STATUS_COL):
             raise ValueError(f"the table has no group-by column {c!r}")
-    dims = [c for c in by_list if c != schema.MEASURE]
+    dims = [c for c in by_list if c not in schema.PARTITION_COLUMNS]
     split = [c for c in all_dims if c not in dims]
     if len(dims) > 2:
         split += dims[:-2]
         dims = dims[-2:]
-    # keep the table's column order for the split columns
-    split = [c for c in table.columns if c in split]
+    split = [c for c in table.columns if c in split]  # keep the table's column order
 
-    values = table[value_col]
-    vals = pd.to_numeric(values, errors="coerce")
+    vals = pd.to_numeric(table[value_col], errors="coerce")
     if vals.isna().any():
         raise ValueError(f"{value_col!r} holds a value that is not a count")
     v = vals.to_numpy(dtype=np.float64)
     if (v < 0).any() or not np.all(np.mod(v, 1) == 0):
         raise ValueError(f"{value_col!r} must hold whole numbers of 0 or more")
     v = v.astype(np.int64)
+    status = table[STATUS_COL].astype(str).to_numpy(dtype=object) if STATUS_COL in table.columns \
+        else np.full(len(table), "full", dtype=object)
 
     split_levels = [_levels(table[c]) for c in split]
     dim_levels = [_levels(table[c]) for c in dims]
-
-    # one group per combination of split values (in their order)
-    if split:
-        gkey = np.zeros(len(table), dtype=np.int64)
-        for codes, labels in split_levels:
-            gkey = gkey * max(len(labels), 1) + codes
-        groups = np.unique(gkey).tolist()
-    else:
-        gkey = np.zeros(len(table), dtype=np.int64)
-        groups = [0] if len(table) else []
+    gkey = np.zeros(len(table), dtype=np.int64)
+    for codes, labels in split_levels:
+        gkey = gkey * max(len(labels), 1) + codes
+    groups = np.unique(gkey).tolist() if len(table) else []
 
     long_rows: list[dict] = []
     wide_rows: list[dict] = []
-    n_primary = n_secondary = 0
+    n_primary = n_secondary = n_na = n_partial = 0
+    notes: list[str] = []
     for g in groups:
         sel = np.flatnonzero(gkey == g)
-        split_vals = {}
-        if split:
-            rem = g
-            parts = []
-            for codes, labels in reversed(split_levels):
-                size = max(len(labels), 1)
-                parts.append(labels[rem % size])
-                rem //= size
-            split_vals = dict(zip(split, reversed(parts)))
+        split_vals = _split_values(g, split, split_levels)
         if not dims:  # no dimension: one total per group
-            total = int(v[sel].sum())
-            S = 1 <= total < k
-            n_primary += int(S)
-            entry = SUPPRESSED if S else total
-            long_rows.append({**split_vals, value_col: entry})
-            wide_rows.append({**split_vals, value_col: entry})
+            M = np.array([int(v[sel].sum())])
+            St = np.array([_combine_status(status[sel])], dtype=object)
+            A, S, P, _, more = _protected(M, St, k, False, round_to)
+            e = _entry(A[0], S[0], St[0])
+            n_primary += int(P.sum())
+            long_rows.append({**split_vals, value_col: e})
+            wide_rows.append({**split_vals, value_col: e})
             continue
-        shape = tuple(max(len(lv[1]), 1) for lv in dim_levels)
+        # each separate table lists the values its own rows have (a region is not a row of the forces)
+        local = []
+        for codes, labels in dim_levels:
+            present = np.unique(codes[sel])
+            remap = np.full(max(len(labels), 1), -1, dtype=np.int64)
+            remap[present] = np.arange(len(present))
+            local.append((remap, [labels[i] for i in present]))
+        shape = tuple(max(len(lab), 1) for _, lab in local)
         M = np.zeros(shape, dtype=np.int64)
-        pos = tuple(lv[0][sel] for lv in dim_levels)
+        St = np.full(shape, "full", dtype=object)
+        pos = tuple(remap[lv[0][sel]] for (remap, _), lv in zip(local, dim_levels))
         seen = np.zeros(shape, dtype=np.int64)
         np.add.at(seen, pos, 1)
         if (seen > 1).any():
             raise ValueError("the table lists the same combination more than once; aggregate it first")
         M[pos] = v[sel]
+        St[pos] = status[sel]
+        A, S, P, Stt, more = _protected(M, St, k, totals, round_to)
+        notes += [m for m in more if m not in notes]
+        n_primary += int(P.sum())
+        n_secondary += int((S & ~P).sum())
+        n_na += int(np.isin(Stt, _NA_MARKS).sum())
+        n_partial += int((Stt == "partial").sum())
         if len(dims) == 1:
-            A, S, P = _protect_1d(M, k, totals)
-            n_primary += int(P.sum())
-            n_secondary += int((S & ~P).sum())
-            labels = dim_levels[0][1]
+            labels = list(local[0][1]) + ([TOTAL_LABEL] if totals else [])
             for i, lab in enumerate(labels):
-                e = SUPPRESSED if S[i] else int(A[i])
+                e = _entry(A[i], S[i], Stt[i])
                 long_rows.append({**split_vals, dims[0]: lab, value_col: e})
                 wide_rows.append({**split_vals, dims[0]: lab, value_col: e})
-            if totals:
-                e = SUPPRESSED if S[-1] else int(A[-1])
-                long_rows.append({**split_vals, dims[0]: TOTAL_LABEL, value_col: e})
-                wide_rows.append({**split_vals, dims[0]: TOTAL_LABEL, value_col: e})
         else:
-            A, S, P = _protect_2d(M, k, totals)
-            n_primary += int(P.sum())
-            n_secondary += int((S & ~P).sum())
-            rlabels = list(dim_levels[0][1]) + ([TOTAL_LABEL] if totals else [])
-            clabels = list(dim_levels[1][1]) + ([TOTAL_LABEL] if totals else [])
+            rlabels = list(local[0][1]) + ([TOTAL_LABEL] if totals else [])
+            clabels = list(local[1][1]) + ([TOTAL_LABEL] if totals else [])
             ccols = _unique_headers(clabels, taken=set(split) | {dims[0]})
             for i, rl in enumerate(rlabels):
                 wrow = {**split_vals, dims[0]: rl}
                 for j, cl in enumerate(clabels):
-                    e = SUPPRESSED if S[i, j] else int(A[i, j])
+                    e = _entry(A[i, j], S[i, j], Stt[i, j])
                     long_rows.append({**split_vals, dims[0]: rl, dims[1]: cl, value_col: e})
                     wrow[ccols[j]] = e
                 wide_rows.append(wrow)
@@ -357,17 +500,43 @@ def _shape(table: pd.DataFrame, *, value_col: str, k: int, by: Sequence[str] | N
         wide = pd.DataFrame(wide_rows, columns=long_cols)
     for frame in (long, wide):
         for c in frame.columns:
-            if c in split or c in dims:
-                frame[c] = frame[c].astype(object)
-    value_cols = [c for c in wide.columns if c not in split and c not in dims]
-    for c in value_cols:
-        wide[c] = wide[c].astype(object)
-    long[value_col] = long[value_col].astype(object)
-    rule = _rule_text(k, n_primary, n_secondary, totals)
+            frame[c] = frame[c].astype(object)
+    rule = _rule_text(k, n_primary, n_secondary, totals) if round_to is None else \
+        _rounding_text(round_to, k)
+    if notes:
+        rule += "; " + "; ".join(notes)
     return SuppressionResult(
         table=wide, long=long, primary=n_primary, secondary=n_secondary, k=k, rule=rule,
-        value_col=value_col, dims=tuple(dims), split_by=tuple(split), totals=totals,
+        value_col=value_col, dims=tuple(dims), split_by=tuple(split), totals=totals, rounding=round_to,
+        not_available=n_na, partial=n_partial, notes=tuple(notes),
     )
+
+
+def _split_values(g: int, split: list[str], split_levels) -> dict[str, str]:
+    if not split:
+        return {}
+    rem = g
+    parts = []
+    for codes, labels in reversed(split_levels):
+        size = max(len(labels), 1)
+        parts.append(labels[rem % size])
+        rem //= size
+    return dict(zip(split, reversed(parts)))
+
+
+def _combine_status(statuses: np.ndarray) -> str:
+    vals = set(statuses.tolist())
+    if not vals or vals == {"full"}:
+        return "full"
+    if vals & {"full", "partial"}:
+        return "partial"
+    return vals.pop() if len(vals) == 1 else "[x]"
+
+
+def _rounding_text(base: int, k: int) -> str:
+    small = f"counts of 1 to {k - 1}" if k > 2 else "counts of 1"
+    return (f"every count and total rounded to the nearest {base} on its own (so totals need not equal the "
+            f"sum of the rounded counts); {small} shown as {SUPPRESSED}; zeros shown as 0")
 
 
 def _rule_text(k: int, primary: int, secondary: int, totals: bool) -> str:

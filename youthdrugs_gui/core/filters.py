@@ -599,13 +599,14 @@ class Engine:
             state = state.with_values(c, [pick])
         return state
 
-    def _with_status(self, series: "ChartSeries", state: FilterState) -> "ChartSeries":
-        """The series with each cell's availability, where the data's coverage has gaps."""
+    def coverage_allowed(self, state: FilterState) -> dict[str, frozenset[str]]:
+        """The values the state keeps on the columns coverage is kept over (for marking totals that
+        span figures the sources lack)."""
         cov = self.ds.coverage
-        if cov is None or cov.complete:
-            return series
+        if cov is None:
+            return {}
         allowed: dict[str, frozenset[str]] = {}
-        for d in cov.dims:
+        for d in (*cov.dims, schema.FORCE):
             sel = state.selected(d)
             if sel is not None:
                 allowed[d] = sel
@@ -613,6 +614,14 @@ class Engine:
             a, b = state.year_range
             years = frozenset(y for y in self._cats.get(schema.FINANCIAL_YEAR, []) if a <= y <= b)
             allowed[schema.FINANCIAL_YEAR] = years & allowed.get(schema.FINANCIAL_YEAR, years)
+        return allowed
+
+    def _with_status(self, series: "ChartSeries", state: FilterState) -> "ChartSeries":
+        """The series with each cell's availability, where the data's coverage has gaps."""
+        cov = self.ds.coverage
+        if cov is None or cov.complete:
+            return series
+        allowed = self.coverage_allowed(state)
         fixed: dict[str, str] = {}
         if series.measure and schema.MEASURE in cov.dims:
             fixed[schema.MEASURE] = series.measure

@@ -272,13 +272,20 @@ def describe_mapping(ds: Dataset) -> str:
                                          for c in ds.columns))
     if others:
         lines.append("Kept under their own headings (can be filtered): " + ", ".join(ds.label(c) for c in others))
-    counts = ds.frame[schema.COUNT].to_numpy(dtype=np.int64)
-    if ds.measures:
-        codes = ds.codes(schema.MEASURE)
-        cats = ds.categories(schema.MEASURE)
-        totals = np.bincount(codes, weights=counts, minlength=len(cats))
-        parts = [f"{m}: {int(totals[cats.index(m)]):,}" for m in ds.measures]
-        lines.append("Measures (never add them together): " + "; ".join(parts))
+    parts = ds.partition_totals()
+    if len(parts) == 1 and parts[0][0] in ("", schema.NOT_RECORDED):
+        lines.append(f"Measure: not named in the data (total count {parts[0][1]:,})")
     else:
-        lines.append(f"Measure: not named in the data (total count {int(counts.sum()):,})")
+        what = "measure and area level" if schema.AREA_LEVEL in ds.partition_columns else "measure"
+        lines.append(f"Totals per {what} (never added together):")
+        lines += [f"  {name}: {value:,}" for name, value in parts]
+    if schema.AREA_LEVEL in ds.partition_columns:
+        lines.append("Areas at different levels contain one another (England and Wales contains the regions, "
+                     "a region its police forces): pick one level before adding figures up.")
+    cov = ds.coverage
+    if cov is not None:
+        more = cov.describe()
+        if more:
+            lines.append("Not available (never counted as 0):")
+            lines += [f"  {m}" for m in more]
     return "\n".join(lines)
