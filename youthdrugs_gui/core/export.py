@@ -641,13 +641,34 @@ def _write_csv(w: _HashingWriter, columns: list[_Column], n: int, *, bom: bool,
                 f.cancel()
 
 
+def _write_cover(wb, rows: list[tuple[str, str]]) -> None:
+    """The cover sheet: a label and a line of text per row, every cell plain text (never a formula)."""
+    from openpyxl.cell.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(title="Cover")
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 110
+    for label, text in rows:
+        cells = []
+        for i, value in enumerate((label, text)):
+            cell = WriteOnlyCell(ws, value=_xlsx_string(value))
+            cell.data_type = "s"
+            if i == 0 or label == "SYNTHETIC DATA":
+                cell.font = Font(bold=True)
+            cells.append(cell)
+        ws.append(cells)
+
+
 def _write_xlsx(f: BinaryIO, tmp: Path, columns: list[_Column], n: int, *, sheet_title: str,
-                progress: Progress | None) -> None:
-    """Write the workbook into `f` (the open temporary file `tmp`)."""
+                progress: Progress | None, cover: list[tuple[str, str]] | None = None) -> None:
+    """Write the workbook into `f` (the open temporary file `tmp`): a cover sheet, then the data."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
+    if cover:
+        _write_cover(wb, cover)
     ws = wb.create_sheet(title=sheet_title)
     ws.freeze_panes = "A2"  # keep the header in view
     sheet_tmp = _private_sheet_file(ws, tmp)
@@ -944,8 +965,12 @@ def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: boo
         if fmt == "csv":
             main = _stage(target, lambda w, _f, _tmp: _write_csv(w, columns, n, bom=bom, progress=progress))
         else:
+            from .cover import cover_rows
+
+            filters = str((provenance or {}).get("filters_in_words") or "No filters")
+            cover = cover_rows(ds, kind=kind, filters=filters, suppression=suppression, version=program_version())
             main = _stage(target, lambda _w, f, tmp: _write_xlsx(f, tmp, columns, n, sheet_title=sheet_title,
-                                                                progress=progress), rehash=True)
+                                                                progress=progress, cover=cover), rehash=True)
         staged.append(main)
         side = sidecar_path(target) if sidecar else None
         if side is not None:
