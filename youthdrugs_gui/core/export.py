@@ -581,10 +581,15 @@ def cleanup_stale_temp_files(folder: str | Path, *, older_than: float = STALE_AF
 
 def write_text_atomic(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write a small text file (a saved view, settings) atomically, mode 0600; ExportError if it cannot."""
+    write_bytes_atomic(path, text.encode(encoding))
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write a small file (a chart image, a saved view) atomically, readable by the user only (0600);
+    ExportError with a message for the user if it cannot."""
     target = Path(path)
     _check_target(target)
     cleanup_stale_temp_files(target.parent)
-    data = text.encode(encoding)
     try:
         staged = _stage(target, lambda w, _f, _tmp: w.write(data))
         _commit(staged)

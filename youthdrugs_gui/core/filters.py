@@ -265,6 +265,18 @@ class Result:
     def n_rows(self) -> int:
         return len(self.rows)
 
+    @property
+    def unit_words(self) -> str:
+        """What the numbers beside filter values count, in words: 'recorded offences', 'arrests', 'rows'."""
+        if self.facet_unit == "rows":
+            return "rows"
+        measures = {m for m, _, _ in self.parts}
+        if len(measures) == 1:
+            m = measures.pop()
+            if m in schema.MEASURE_NOUNS:
+                return schema.MEASURE_NOUNS[m][1]
+        return "total count"
+
     def totals_text(self) -> str:
         """The totals in words, one per measure and area level (never added): '86 recorded offences',
         '2,273,195 arrests (England and Wales); 80,389 arrests (Police force area)'."""

@@ -16,7 +16,7 @@ from typing import Iterator, Sequence
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QAction, QColor, QFont, QFontMetricsF, QGuiApplication, QKeySequence, QPainter,
                            QPalette, QStandardItem, QStandardItemModel)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from ..core import schema
+from ..core.errors import YouthDrugsError
 from ..core.filters import ChartSeries
 from ..core.schema import NOT_RECORDED
 
@@ -292,7 +293,7 @@ class ChartTableDialog(QDialog):
         lay.addWidget(self.caption)
         lay.addWidget(self.view)
         lay.addWidget(buttons)
-        self.resize(560, 480)
+        self.resize(760, 560)
 
     def set_frame(self, frame: pd.DataFrame, caption: str = "") -> None:
         self.caption.setText(caption)
@@ -306,6 +307,10 @@ class ChartTableDialog(QDialog):
                 if j == 0:
                     it = QStandardItem(str(v))
                     it.setData(str(v), Qt.ItemDataRole.UserRole)
+                elif isinstance(v, str):  # '[x]' not available, '12 [part]'
+                    it = QStandardItem(v)
+                    it.setData(v, Qt.ItemDataRole.UserRole)
+                    it.setTextAlignment(right)
                 else:
                     it = QStandardItem(_fmt(v))
                     it.setData(int(v), Qt.ItemDataRole.UserRole)
@@ -314,6 +319,20 @@ class ChartTableDialog(QDialog):
                 items.append(it)
             self.model.appendRow(items)
         self.view.resizeColumnsToContents()
+
+
+_STATUS_WORDS = {"[x]": "no data (not available in the sources)", "[c]": "suppressed in the source",
+                 "[z]": "not applicable", "partial": "part only (some figures not available):"}
+
+
+def _status_cell(value, status: str):
+    """A chart-table cell: the number, '[x]'-style marks where the sources have no figure, and
+    '12 [part]' where a figure leaves some out."""
+    if status in ("[x]", "[c]", "[z]"):
+        return status
+    if status == "partial":
+        return f"{int(value):,} [part]"
+    return value
 
 
 # ---- the panel ---------------------------------------------------------------------------------------
@@ -340,6 +359,8 @@ class ChartPanel(QWidget):
         self._tip = ""
         self._drawn_mode = "bar"
         self._table_dialog: ChartTableDialog | None = None
+        self._context: list[str] = []  # heading lines: synthetic, title with filters, source
+        self._synthetic = False
         self._ready = False
 
         # controls
@@ -417,6 +438,14 @@ class ChartPanel(QWidget):
         self.plot.setLabel("left", "Count")
         self._bars: list[pg.BarGraphItem] = []
         self._lines: list[pg.PlotDataItem] = []
+        # groups with no figure (not available) or only part of one: a mark on the axis, never a bar of 0
+        self._marks = pg.ScatterPlotItem(pxMode=True, size=11)
+        self._marks.setZValue(50)
+        self.plot.addItem(self._marks)
+        self.no_data_label = QLabel()
+        self.no_data_label.setAccessibleName("Chart key")
+        self.no_data_label.setWordWrap(True)
+        self.no_data_label.setVisible(False)
         self._message_item = pg.TextItem("", anchor=(0.5, 0.5))
         self._message_item.setParentItem(self.vb)
         self._message_item.setTextWidth(360)
@@ -426,6 +455,7 @@ class ChartPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
         lay.addWidget(self.graphics, 1)
+        lay.addWidget(self.no_data_label)
 
         self.graphics.viewport().installEventFilter(self)
         scene = self.graphics.scene()
@@ -515,7 +545,18 @@ class ChartPanel(QWidget):
         self._update_mode_enabled()
         self._update_description()
         if self._table_dialog is not None and self._table_dialog.isVisible():
-            self._table_dialog.set_frame(self.table_frame(), self._caption())
+            self._table_dialog.set_frame(self.table_frame(), self._table_caption())
+
+    def set_context(self, lines: list[str], synthetic: bool = False) -> None:
+        """The heading a saved image and the chart's table carry: the synthetic-data line where it
+        applies, the title with the filters in words, the source."""
+        self._context = list(lines)
+        self._synthetic = synthetic
+        if self._table_dialog is not None and self._table_dialog.isVisible():
+            self._table_dialog.set_frame(self.table_frame(), self._table_caption())
+
+    def _table_caption(self) -> str:
+        return "\n".join(self._context + [self._caption()])
 
     def set_highlighted(self, values: set[str] | None) -> None:
         """Group values selected as a filter on the group-by column: drawn full colour, others dimmed."""
@@ -584,6 +625,9 @@ class ChartPanel(QWidget):
             group, stack = hit
             i, j = s.groups.index(group), s.stacks.index(stack)
             value = int(s.values[i, j])
+            if s.status is not None and s.status[i, j] != "full":
+                return f"{self._value_name(s.group_by, group)}: {_STATUS_WORDS.get(s.status[i, j], '')}" \
+                    + ("" if s.status[i, j] != "partial" else f" {_fmt(value)}")
             gname = self._value_name(s.group_by, group)
             if s.stack_by is None:
                 return f"{gname}: {_fmt(value)}"
@@ -629,13 +673,19 @@ class ChartPanel(QWidget):
                     name = f"{name} ({self._labels.get(s.stack_by, s.stack_by)})"
                 data[name] = s.values[:, j]
         data["Total"] = s.totals
-        return pd.DataFrame(data)
+        frame = pd.DataFrame(data)
+        if s.status is not None:  # cells the sources lack say so; figures over some of them are marked
+            cols = list(frame.columns[1:-1])
+            for j, col in enumerate(cols):
+                frame[col] = [_status_cell(v, st) for v, st in zip(frame[col], s.status[:, j])]
+            frame["Total"] = [_status_cell(v, st) for v, st in zip(frame["Total"], s.group_status())]
+        return frame
 
     def show_table(self) -> ChartTableDialog:
         """Open (or raise) the non-modal table of the chart's numbers; it follows later series."""
         if self._table_dialog is None:
             self._table_dialog = ChartTableDialog(self)
-        self._table_dialog.set_frame(self.table_frame(), self._caption())
+        self._table_dialog.set_frame(self.table_frame(), self._table_caption())
         self._table_dialog.show()
         self._table_dialog.raise_()
         self._table_dialog.activateWindow()
@@ -646,51 +696,37 @@ class ChartPanel(QWidget):
         return self._table_dialog
 
     # ---- export ------------------------------------------------------------------------------------
+    def image_heading(self) -> list[str]:
+        """The lines above a saved chart: synthetic line, title and filters, source, what is counted."""
+        return [*self._context, self._caption()]
+
     def export_png(self, path: str | Path, width: int | None = None) -> None:
-        """Write the chart as a PNG on white (about 1,600 pixels wide unless told)."""
-        from pyqtgraph.exporters import ImageExporter
+        """Write the chart as a PNG on white (about 1,600 pixels wide unless told), its heading above it;
+        atomically, readable by the user only."""
+        from . import chart_image
 
         with self._print_style():
-            exp = ImageExporter(self.graphics.ci)
-            exp.parameters()["background"] = QColor("white")
-            exp.parameters()["width"] = int(width or max(1600, self.graphics.width()))
-            image = exp.export(toBytes=True)
-        if image is None or image.isNull() or not image.save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+            data = chart_image.render_png(self.graphics.scene(), self.graphics.ci.sceneBoundingRect(),
+                                          self.image_heading(), int(width or max(1600, self.graphics.width())))
+        chart_image.save(path, data)
 
     def export_svg(self, path: str | Path) -> None:
-        """Write the chart as an SVG on white, with the chart's caption as its title.
+        """Write the chart as an SVG on white, with its heading above it and its caption as its title.
 
         Drawn with Qt's QSvgGenerator: pyqtgraph 0.14's SVGExporter fails on every plot with Qt 6.11,
         whose SVG paths end in 'Z' (pyqtgraph issue #3495)."""
-        from PySide6.QtSvg import QSvgGenerator
+        from . import chart_image
 
-        source = self.graphics.ci.sceneBoundingRect()
-        size = QSize(max(1, int(source.width())), max(1, int(source.height())))
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        gen = QSvgGenerator()
-        gen.setOutputDevice(buffer)
-        gen.setSize(size)
-        gen.setViewBox(QRectF(0, 0, size.width(), size.height()))
-        gen.setTitle(self._caption() or "Chart")
-        gen.setDescription(self.graphics.accessibleDescription())
         with self._print_style():
-            painter = QPainter(gen)
-            try:
-                target = QRectF(0, 0, size.width(), size.height())
-                painter.fillRect(target, QColor("white"))
-                self.graphics.scene().render(painter, target, source)
-            finally:
-                painter.end()
-        data = bytes(buffer.data())
-        if b"<svg" not in data:
-            raise OSError(f"could not draw the chart as SVG for {path}")
-        Path(path).write_bytes(data)
+            data = chart_image.render_svg(self.graphics.scene(), self.graphics.ci.sceneBoundingRect(),
+                                          self.image_heading(), " — ".join(self.image_heading()),
+                                          self.graphics.accessibleDescription())
+        chart_image.save(path, data)
 
     def save_dialog(self, kind: str, folder: str = "") -> str | None:
         """Ask where to save the chart (kind 'png' or 'svg') and save it; the path written, or None."""
-        start = str(Path(folder) / f"chart.{kind}") if folder else f"chart.{kind}"
+        name = f"{'synthetic-' if self._synthetic else ''}chart.{kind}"
+        start = str(Path(folder) / name) if folder else name
         path, _ = QFileDialog.getSaveFileName(self, f"Save chart as {kind.upper()}", start,
                                               f"{kind.upper()} image (*.{kind})")
         if not path:
@@ -699,13 +735,41 @@ class ChartPanel(QWidget):
             path += f".{kind}"
         try:
             (self.export_png if kind == "png" else self.export_svg)(path)
-        except OSError as exc:
+        except (OSError, YouthDrugsError) as exc:
             QMessageBox.warning(self, "Could not save the chart", f"The chart could not be saved to {path}: {exc}")
             return None
         return path
 
     # ---- drawing -------------------------------------------------------------------------------------
+    def _draw_marks(self, s: ChartSeries, top: float) -> None:
+        """A cross where a group has no figure, a triangle where its figure leaves some cells out."""
+        st = s.group_status()
+        na = [i for i, v in enumerate(st) if v not in ("full", "partial")]
+        part = [i for i, v in enumerate(st) if v == "partial"]
+        if not na and not part:
+            self._marks.setData([], [])
+            self._marks.setVisible(False)
+            self.no_data_label.setVisible(False)
+            return
+        y_na = (top if top > 0 else 1.0) * 0.03
+        totals = s.values.sum(axis=1)
+        spots = [{"pos": (float(i), y_na), "symbol": "x", "brush": pg.mkBrush("#666666"),
+                  "pen": pg.mkPen("#666666")} for i in na]
+        spots += [{"pos": (float(i), float(totals[i]) + (top or 1.0) * 0.03), "symbol": "t",
+                   "brush": pg.mkBrush("#666666"), "pen": pg.mkPen("#666666")} for i in part]
+        self._marks.setData(spots)
+        self._marks.setVisible(True)
+        words = []
+        if na:
+            words.append("× no data: the sources hold no figure here (not 0)")
+        if part:
+            words.append("▼ part: some of the figures here are not available")
+        self.no_data_label.setText("   ".join(words))
+        self.no_data_label.setVisible(True)
+
     def _show_nothing(self, text: str) -> None:
+        self._marks.setVisible(False)
+        self.no_data_label.setVisible(False)
         for item in self._bars + self._lines:
             item.setVisible(False)
         self._set_legend((), "bar")
@@ -745,6 +809,7 @@ class ChartPanel(QWidget):
                 ln.setVisible(False)
             top = self._draw_bars(s)
         self._drawn_mode = mode
+        self._draw_marks(s, top)
         stacked = s.stack_by is not None
         self._set_legend(tuple(s.stacks) if stacked else (), mode)
         pad = 0.6 if mode == "bar" else 0.4
@@ -825,7 +890,10 @@ class ChartPanel(QWidget):
             else:
                 full, dim = pg.mkBrush(colour), pg.mkBrush(self._dim(colour))
                 brushes = [full if g in hl else dim for g in s.groups]
-            self._lines[j].setData(x=self._x, y=values[:, j], pen=pg.mkPen(colour, width=2), symbol="o",
+            y = values[:, j].astype(float)
+            if s.status is not None:  # a gap, not a drop to zero, where the sources have no figure
+                y = np.where(np.isin(s.status[:, j], ("full", "partial")), y, np.nan)
+            self._lines[j].setData(x=self._x, y=y, pen=pg.mkPen(colour, width=2), symbol="o", connect="finite",
                                    symbolSize=8, symbolBrush=brushes, symbolPen=pg.mkPen(self._outline))
             self._lines[j].setVisible(True)
         for item in self._lines[k:]:
@@ -970,6 +1038,9 @@ class ChartPanel(QWidget):
         assert s is not None
         i = s.groups.index(group)
         name = self._value_name(s.group_by, group)
+        st = s.group_status()[i]
+        if st != "full":
+            return f"{name}: {_STATUS_WORDS.get(st, st)}" + (f" {_fmt(s.values[i].sum())}" if st == "partial" else "")
         if s.stack_by is None:
             return f"{name}: {_fmt(s.values[i].sum())}"
         return f"{name}\nTotal: {_fmt(s.values[i].sum())}"

@@ -76,7 +76,7 @@ class Controller(QObject):
         self._redo.clear()
         wanted = self.state if state is None else state
         fitted, notes = self.engine.restrict(wanted)
-        self.state = fitted
+        self.state = self.engine.one_part(fitted)
         if self.group_by is None or not ds.has(self.group_by) or self.group_by not in ds.categorical_columns:
             self.group_by = next((c for c in (DEFAULT_GROUP_BY, schema.FORCE, schema.AGE, schema.AGE_BAND)
                                   if c in ds.categorical_columns), ds.categorical_columns[0] if ds.categorical_columns else None)
@@ -90,7 +90,10 @@ class Controller(QObject):
 
     # ---- gestures ------------------------------------------------------------------------------
     def _change(self, new: FilterState) -> None:
-        if self.engine is None or new == self.state:
+        if self.engine is None:
+            return
+        new = self.engine.one_part(new)  # one measure and one area level at a time: never added together
+        if new == self.state:
             return
         self._undo.append(self.state)
         if len(self._undo) > 200:
@@ -111,7 +114,14 @@ class Controller(QObject):
     def toggle(self, column: str, value: str) -> None:
         if self.dataset is None:
             return
+        if self.is_single_choice(column):  # a measure or area level: choosing one shows it instead
+            self.only(column, value)
+            return
         self._change(self.state.toggled(column, value, self.dataset.categories(column)))
+
+    def is_single_choice(self, column: str) -> bool:
+        """Whether one value of the column is shown at a time (measures, area levels: never added)."""
+        return self.dataset is not None and column in self.dataset.partition_columns
 
     def cross_filter(self, column: str, value: str) -> None:
         """A click on a chart bar: with no filter on the column, keep only that value; otherwise add or
@@ -119,7 +129,7 @@ class Controller(QObject):
         if self.dataset is None:
             return
         current = self.state.selected(column)
-        if current is None:
+        if current is None or self.is_single_choice(column):
             self.only(column, value)
         elif value in current:
             rest = current - {value}
@@ -151,7 +161,12 @@ class Controller(QObject):
         return notes
 
     def reset(self) -> None:
-        self._change(FilterState())
+        """Clear every filter but the choice of measure and area level (which is never 'all')."""
+        keep = FilterState()
+        if self.dataset is not None:
+            for c in self.dataset.partition_columns:
+                keep = keep.with_values(c, self.state.selected(c))
+        self._change(keep)
 
     def undo(self) -> None:
         if not self._undo:

@@ -30,8 +30,8 @@ from ..core.filters import Result
 from ..core.schema import NOT_RECORDED, Role
 from .controller import Controller
 
-MAIN_FACETS = (schema.FORCE, schema.OFFENCE_TYPE, schema.DRUG_CLASS, schema.OUTCOME, schema.SEX,
-               schema.MEASURE, schema.AGE_BAND)
+MAIN_FACETS = (schema.MEASURE, schema.AREA_LEVEL, schema.AREA, schema.FORCE, schema.OFFENCE_TYPE,
+               schema.DRUG_CLASS, schema.OUTCOME, schema.SEX, schema.AGE_BAND)
 _VALUE = Qt.ItemDataRole.UserRole
 EAGER_MORE_FACETS = 40  # up to this many other columns, their lists are built with the panel
 FACETS_PER_TURN = 20
@@ -143,8 +143,7 @@ class FacetList(QWidget):
                         self._counts_text[i] = text
                         it.setText(text)
                         it.setForeground(grey if n == 0 else normal)
-                        unit_word = "rows" if unit == "rows" else "total count"
-                        it.setToolTip(f"{v}: {n:,} ({unit_word} if ticked with the other filters)")
+                        it.setToolTip(f"{v}: {n:,} {unit} if ticked, with the other filters")
         active = selected is not None
         self.title.setText(f"<b>{self.title.accessibleName()}</b>" + (" •" if active else ""))
 
@@ -359,7 +358,7 @@ class FilterPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
 
     def _show_facet(self, col: str, facet: FacetList, result: Result) -> None:
-        facet.show_state(self.controller.state.selected(col), result.facet_counts.get(col), result.facet_unit)
+        facet.show_state(self.controller.state.selected(col), result.facet_counts.get(col), result.unit_words)
 
     def show_result(self, result: Result) -> None:
         # Ticks, ranges and the search text show the controller's state, not the result's: on large data

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -73,7 +74,33 @@ class MainWindow(QMainWindow):
         self.right.setSizes([480, 360])
         self.split.setChildrenCollapsible(False)
         self.right.setChildrenCollapsible(False)
-        self.setCentralWidget(self.split)
+        # What is shown, where the user looks: which measure and area level (never added), and the notes
+        # on how the data was read, a click away.
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setAccessibleName("What the figures are")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes_button = QPushButton("Data &notes…")
+        self.notes_button.setAccessibleName("Data notes")
+        self.notes_button.setToolTip("How the data was read: columns, spellings merged, area levels, figures "
+                                     "not available (Ctrl+Shift+D)")
+        self.notes_button.clicked.connect(self.show_data_notes)
+        top = QWidget()
+        top.setObjectName("banner_bar")
+        tl = QHBoxLayout(top)
+        tl.setContentsMargins(8, 4, 8, 4)
+        tl.addWidget(self.banner, 1)
+        tl.addWidget(self.notes_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.banner_bar = top
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(top)
+        cl.addWidget(self.split, 1)
+        self.setCentralWidget(central)
+        self.notes_dialog = None
 
         self.summary = QLabel()
         self.summary.setAccessibleName("Summary")
@@ -95,6 +122,14 @@ class MainWindow(QMainWindow):
         self.busy = busy
         busy.setVisible(False)
         sb = self.statusBar()
+        self.synthetic_badge = QLabel(" Synthetic sample ")
+        self.synthetic_badge.setAccessibleName("Synthetic data")
+        self.synthetic_badge.setToolTip("This data is made up for trying the program: it describes no real "
+                                        "child. Everything exported from it says so.")
+        self.synthetic_badge.setStyleSheet("QLabel { background: #F0E442; color: black; border-radius: 3px; "
+                                           "font-weight: bold; }")
+        self.synthetic_badge.setVisible(False)
+        sb.addPermanentWidget(self.synthetic_badge)
         self.summary.setContentsMargins(4, 0, 12, 0)
         sb.addWidget(self.summary)
         sb.addWidget(self.filters_text, 1)
@@ -180,6 +215,8 @@ class MainWindow(QMainWindow):
         v.addAction(self._action("&Open view…", self.open_view_dialog, "Ctrl+Shift+V",
                                  "Apply filters saved in a view file"))
         v.addSeparator()
+        v.addAction(self._action("Data &notes…", self.show_data_notes, "Ctrl+Shift+D",
+                                 "How the data was read, what is not available, what is never added"))
         v.addAction(self._action("Chart as &table", self.chart.show_table, "Ctrl+T"))
         v.addAction(self._action("Show all &columns", self.table.show_all_columns))
 
@@ -246,10 +283,10 @@ class MainWindow(QMainWindow):
         if self._pending_view:
             self.open_view(self._pending_view)
             self._pending_view = None
-        notes = [n for s in ds.sources for n in s.notes] + list(ds.notes)
+        notes = [n for s in ds.sources for n in s.notes]
         msg = f"Opened {ds.name}: {ds.n_rows:,} rows."
         if notes:
-            msg += " " + " ".join(notes[:3])
+            msg += f" {len(notes)} notes on how it was read: Data notes (Ctrl+Shift+D)."
         self.statusBar().showMessage(msg, 10000)
 
     def _on_load_failed(self, message: str) -> None:
@@ -271,8 +308,13 @@ class MainWindow(QMainWindow):
         self.dataset = ds
         title = f"{ds.name} — {APP_NAME}"
         if ds.synthetic:
-            title = f"{ds.name} (synthetic sample: not real children) — {APP_NAME}"
+            said = "synthetic" in ds.name.casefold()
+            title = f"{ds.name} ({'no' if said else 'synthetic:'} no real children) — {APP_NAME}".replace(
+                "(no no real", "(no real")
         self.setWindowTitle(title)
+        self.synthetic_badge.setVisible(ds.synthetic)
+        if self.notes_dialog is not None:
+            self.notes_dialog.set_dataset(ds)
         self.model.set_dataset(ds, self.controller.sort_rows, self.controller.sort_rows_later)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.fit_columns()
@@ -284,15 +326,45 @@ class MainWindow(QMainWindow):
         self.model.set_rows(result.rows)
         ds = self.dataset
         assert ds is not None
-        self.summary.setText(f"Showing {result.n_rows:,} of {result.n_total:,} rows — {result.totals_text()}")
+        synthetic = " (synthetic)" if ds.synthetic else ""
+        self.summary.setText(f"Showing {result.n_rows:,} of {result.n_total:,} rows — {result.totals_text()}{synthetic}")
         words = result.state.describe(ds)
         if result.messages:
             words += " — " + " ".join(result.messages)
         self.filters_text.setText(words)
         self.filters_text.setToolTip(words)
-        message = next((m for m in result.messages if "never added" in m), "")
-        self.chart.set_series(result.series, message or ("No rows match these filters." if not result.n_rows else ""))
+        self._show_banner(ds, result)
+        from ..core.cover import heading_lines
+
+        self.chart.set_context(heading_lines(ds, result.state.describe(ds)), ds.synthetic)
+        self.chart.set_series(result.series, result.chart_refusal or (
+            "No rows match these filters." if not result.n_rows else ""))
         self.chart.set_highlighted(set(result.highlight) if result.highlight is not None else None)
+
+    def _show_banner(self, ds: Dataset, result: Result) -> None:
+        from ..core.notes import part_banner
+
+        text = part_banner(ds, result.state)
+        n_notes = sum(len(src.notes) for src in ds.sources)
+        if not text and n_notes:
+            text = f"{n_notes} note{'s' if n_notes != 1 else ''} on how this data was read."
+        if ds.synthetic:
+            text = ("Synthetic data: made up for trying the program; it describes no real child. " + text).strip()
+        self.banner.setText(text)
+        self.banner_bar.setVisible(bool(text))
+
+    def show_data_notes(self) -> None:
+        """The load notes in full, what is not available, and what is never added (non-modal)."""
+        if self.dataset is None:
+            return
+        from .notes_dialog import DataNotesDialog
+
+        if self.notes_dialog is None:
+            self.notes_dialog = DataNotesDialog(self)
+        self.notes_dialog.set_dataset(self.dataset)
+        self.notes_dialog.show()
+        self.notes_dialog.raise_()
+        self.notes_dialog.activateWindow()
 
     def _on_engine_busy(self, busy: bool) -> None:
         if busy:

@@ -17,7 +17,6 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import schema

@@ -1,0 +1,100 @@
+"""A chart saved as an image that says what it shows: a heading (the synthetic-data line where it
+applies, the title with the filters in words, the source) above the chart, drawn with Qt's painter into
+a PNG or an SVG, and written atomically with the same permissions as every export (0600)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsScene
+
+from ..core.export import write_bytes_atomic
+
+_MARGIN = 16
+
+
+def _heading_height(lines: list[str], width: float, font: QFont) -> float:
+    fm = QFontMetricsF(font)
+    flags = int(Qt.TextFlag.TextWordWrap)
+    h = 0.0
+    for i, line in enumerate(lines):
+        f = _line_font(font, i)
+        h += QFontMetricsF(f).boundingRect(QRectF(0, 0, width, 10_000), flags, line).height() + 4
+    return h + (fm.height() if lines else 0)
+
+
+def _line_font(base: QFont, i: int) -> QFont:
+    f = QFont(base)
+    if i == 0:
+        f.setBold(True)
+    return f
+
+
+def _paint(painter: QPainter, scene: QGraphicsScene, source: QRectF, lines: list[str], size: QSize,
+           head: float, font: QFont) -> None:
+    painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor("white"))
+    painter.setPen(QColor("black"))
+    y = float(_MARGIN)
+    width = size.width() - 2 * _MARGIN
+    for i, line in enumerate(lines):
+        f = _line_font(font, i)
+        painter.setFont(f)
+        rect = QFontMetricsF(f).boundingRect(QRectF(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), line)
+        painter.drawText(QRectF(_MARGIN, y, width, rect.height()), int(Qt.TextFlag.TextWordWrap), line)
+        y += rect.height() + 4
+    target = QRectF(0, _MARGIN + head, size.width(), size.height() - head - _MARGIN)
+    scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def render_png(scene: QGraphicsScene, source: QRectF, lines: list[str], width: int = 1600) -> bytes:
+    scale = width / max(1.0, source.width())
+    font = QFont()
+    font.setPixelSize(max(14, int(14 * scale)))
+    head = _heading_height(lines, width - 2 * _MARGIN, font)
+    size = QSize(width, int(source.height() * scale + head + 2 * _MARGIN))
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    try:
+        _paint(painter, scene, source, lines, size, head, font)
+    finally:
+        painter.end()
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buf, "PNG"):
+        raise OSError("could not draw the chart as PNG")
+    return bytes(data)
+
+
+def render_svg(scene: QGraphicsScene, source: QRectF, lines: list[str], title: str, description: str) -> bytes:
+    font = QFont()
+    font.setPixelSize(13)
+    width = max(1, int(source.width()))
+    head = _heading_height(lines, width - 2 * _MARGIN, font)
+    size = QSize(width, int(source.height() + head + 2 * _MARGIN))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    gen = QSvgGenerator()
+    gen.setOutputDevice(buffer)
+    gen.setSize(size)
+    gen.setViewBox(QRectF(0, 0, size.width(), size.height()))
+    gen.setTitle(title)
+    gen.setDescription(description)
+    painter = QPainter(gen)
+    try:
+        _paint(painter, scene, source, lines, size, head, font)
+    finally:
+        painter.end()
+    data = bytes(buffer.data())
+    if b"<svg" not in data:
+        raise OSError("could not draw the chart as SVG")
+    return data
+
+
+def save(path: str | Path, data: bytes) -> None:
+    """Write the image atomically, owner-only (an ExportError says why it could not be)."""
+    write_bytes_atomic(path, data)
