@@ -149,7 +149,7 @@ def ensure_data(rows: int, cache: Path) -> tuple[Path, Path]:
     df = g.generate(rows=rows)
     if not pq_path.exists():
         tmp = pq_path.with_suffix(".parquet.part")
-        df.to_parquet(tmp, engine="pyarrow", compression="zstd", index=False)
+        g.write(df, tmp)  # zstd, dictionaries, and the synthetic marker in the schema metadata
         tmp.replace(pq_path)
     if not csv_path.exists():
         # Plain text as a caseworker's spreadsheet export would have it: ISO dates, labels not codes.

@@ -207,7 +207,7 @@ def test_xlsx_types_survive(tmp_path):
     # openpyxl's scratch copy of the sheet is kept next to the export, not in the system temp folder
     assert any(".sheet." in name for name in during[-1]), during
     wb = openpyxl.load_workbook(out)
-    ws = wb.active
+    ws = wb.worksheets[-1]  # the data (the cover sheet comes first)
     rows = [[c for c in r] for r in ws.iter_rows()]
     assert [c.value for c in rows[0]] == ["Date", "Police force", "Age", "'=1", "Count"]
     for row in rows:
@@ -242,7 +242,7 @@ def test_xlsx_table_keeps_markers_as_text(tmp_path):
     sup = suppress(aggregate(ds, np.arange(3), ["force"]), k=5)
     out = tmp_path / "t.xlsx"
     export_table(sup, out, dataset=ds)
-    ws = openpyxl.load_workbook(out).active
+    ws = openpyxl.load_workbook(out).worksheets[-1]
     assert [[c.value for c in r] for r in ws.iter_rows()] == [
         ["Police force", "Count"], ["Essex", "[c]"], ["Kent", "[c]"], ["Total", 16],
     ]

@@ -244,7 +244,7 @@ def test_xlsx_title_rows_dates_and_totals(tmp_path):
 
     p = tmp_path / "titled.xlsx"
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = wb.worksheets[-1]  # the data (the cover sheet comes first)
     ws.append(["Table 1: drug offences by children"])
     ws.append([])
     ws.append(["Force", "Date", "Age", "Count"])

@@ -501,7 +501,7 @@ CATALOGUE: list[Entry] = [
     Entry("mapping to an unknown column", "Area to 'police'", _mapping('{"Area": "police"}'),
           "The column mapping file mapping.json sends 'Area' to 'police', which is not a column this program knows. "
           "Use one of: financial_year, date, force, age, age_band, sex, ethnicity, offence_type, drug_class, "
-          "outcome, measure, count (or null to leave the column as it is).", stage="mapping"),
+          "outcome, measure, area_level, area, count (or null to leave the column as it is).", stage="mapping"),
     Entry("mapping names a missing header", "a header the file does not have",
           _mapping('{"Police Force Area": "force"}'),
           "The column mapping names 'Police Force Area', but offences.csv has no column with that heading. Check the "
@@ -631,7 +631,7 @@ CATALOGUE: list[Entry] = [
     Entry("count with some text", "one count 'two' among numbers",
           _file("some.csv", "Force,Count\n" + "Kent,3\n" * 10 + "Essex,two\n"),
           loads="that row left out, the user told", check=_check_count_some_text, rows=10,
-          note="left out 1 row whose count is not a number ('two')"),
+          note="1 row whose count is not a number ('two') kept as not available ([x]), not as 0"),
     Entry("unknown force", "'Gotham City Police'", _file("gotham.csv", "Force,Count\nKent,1\nGotham City Police,3\n"),
           loads="kept as written", check=_check_unknown_force, rows=2,
           note="'Force': not recognised as a police force of England and Wales, so kept as written: "

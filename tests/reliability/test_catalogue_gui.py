@@ -58,7 +58,7 @@ def test_bad_input_shows_the_catalogued_message_and_keeps_the_data(entry, win, q
     if entry.stage == "load":
         assert win.controller.state.selected("force") == {"Essex"}
         assert win.controller.result.n_rows == rows
-    assert "synthetic" in win.windowTitle()
+    assert "synthetic" in win.windowTitle().casefold()
     assert not (data_folder() / "crash.log").exists()
     box.close()
 
@@ -70,6 +70,9 @@ def test_odd_but_valid_input_opens(entry, win, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: win.dataset is not None and not win.dataset.synthetic, timeout=15000)
     assert win.controller.result.n_total == entry.rows
     entry.check(win.dataset)
-    if entry.note:
-        assert entry.note in win.statusBar().currentMessage()
+    if entry.note:  # in full where the user can read it, and pointed to from the status bar
+        assert "Data notes" in win.statusBar().currentMessage()
+        win.show_data_notes()
+        shown = " ".join(win.notes_dialog.text.toPlainText().split()).replace("- ", "")
+        assert entry.note.casefold() in shown.casefold()
     assert win.findChild(QMessageBox, "error_dialog") is None

@@ -243,7 +243,7 @@ def _assert_safe_csv(path: Path) -> None:
 
 
 def _assert_safe_xlsx(path: Path) -> list:
-    ws = openpyxl.load_workbook(path).active
+    ws = openpyxl.load_workbook(path).worksheets[-1]
     values = []
     for row in ws.iter_rows():
         for c in row:

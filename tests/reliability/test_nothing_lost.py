@@ -113,12 +113,12 @@ import sys
 from youthdrugs_gui.core import export
 real = export._write_xlsx
 
-def slow(f, tmp, columns, n, *, sheet_title, progress):
+def slow(f, tmp, columns, n, *, sheet_title, progress, cover=None):
     def tell(done, total):
         if done >= 16384:
             print("STARTED", flush=True)
             import time; time.sleep(60)  # killed here, in the middle of the workbook
-    return real(f, tmp, columns, n, sheet_title=sheet_title, progress=tell)
+    return real(f, tmp, columns, n, sheet_title=sheet_title, progress=tell, cover=cover)
 
 export._write_xlsx = slow
 from youthdrugs_gui.core.cli import run_cli

@@ -111,6 +111,9 @@ class Coverage:
         if bool((self.grid >= PARTIAL).any()):
             return False
         full = self.grid == FULL
+        for axis in range(full.ndim):  # a value (a year between others) with no figure anywhere
+            if not full.any(axis=tuple(a for a in range(full.ndim) if a != axis)).all():
+                return False
         lead = [a for a, d in enumerate(self.dims) if d in schema.PARTITION_COLUMNS]
         if not lead:
             return _holes(full) == 0

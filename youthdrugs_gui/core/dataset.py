@@ -47,10 +47,23 @@ def _ordered_categories(values: pd.Series, col: str, missing: bool) -> list[str]
     present = [v for v in values.dropna().unique().tolist() if v != NOT_RECORDED]
     tail = [NOT_RECORDED] if missing or NOT_RECORDED in set(values.dropna()) else []
     if spec is not None and spec.role is Role.YEAR:
-        return sorted(present) + tail
+        return _continuous_years(sorted(present)) + tail
     if spec is not None and spec.role is Role.AGE:
         return sorted(set(present), key=_age_key) + tail
     return schema.sort_values([str(v) for v in present], preferred) + tail
+
+
+def _continuous_years(years: list[str]) -> list[str]:
+    """Financial years with the gaps between them filled in: a year no source has a row for is a year
+    with no figure (shown as not available), not a year that does not exist."""
+    import re
+
+    if not years or not all(re.fullmatch(r"\d{4}-\d{2}", y) for y in years):
+        return years
+    first, last = schema.fy_start(years[0]), schema.fy_start(years[-1])
+    if last - first > 200:
+        return years
+    return sorted(set(years) | {schema.fy_label(y) for y in range(first, last + 1)})
 
 
 def _has_fractions(s: pd.Series) -> bool:

@@ -646,12 +646,11 @@ def _write_csv(w: _HashingWriter, columns: list[_Column], n: int, *, bom: bool,
                 f.cancel()
 
 
-def _write_cover(wb, rows: list[tuple[str, str]]) -> None:
+def _write_cover(ws, rows: list[tuple[str, str]]) -> None:
     """The cover sheet: a label and a line of text per row, every cell plain text (never a formula)."""
     from openpyxl.cell.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    ws = wb.create_sheet(title="Cover")
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 110
     for label, text in rows:
@@ -672,12 +671,19 @@ def _write_xlsx(f: BinaryIO, tmp: Path, columns: list[_Column], n: int, *, sheet
     from openpyxl.cell.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
+    scratch: list[Path | None] = []
+    sheets = []
     if cover:
-        _write_cover(wb, cover)
+        cover_ws = wb.create_sheet(title="Cover")
+        scratch.append(_private_sheet_file(cover_ws, tmp))
+        sheets.append(cover_ws)
     ws = wb.create_sheet(title=sheet_title)
     ws.freeze_panes = "A2"  # keep the header in view
-    sheet_tmp = _private_sheet_file(ws, tmp)
+    scratch.append(_private_sheet_file(ws, tmp))
+    sheets.append(ws)
     try:
+        if cover:
+            _write_cover(sheets[0], cover)
         def fix(row: list) -> list:
             for i, v in enumerate(row):
                 if type(v) is _Text:
@@ -704,13 +710,15 @@ def _write_xlsx(f: BinaryIO, tmp: Path, columns: list[_Column], n: int, *, sheet
                 raise CancelledError("Export cancelled: nothing was written.")
         wb.save(f)
     finally:
-        if not getattr(ws, "closed", True):
-            try:
-                ws.close()  # finish and close openpyxl's scratch file before it is removed
-            except Exception:
-                pass
-        if sheet_tmp is not None:
-            _forget_sheet_file(sheet_tmp)
+        for sheet in sheets:
+            if not getattr(sheet, "closed", True):
+                try:
+                    sheet.close()  # finish and close openpyxl's scratch file before it is removed
+                except Exception:
+                    pass
+        for path in scratch:
+            if path is not None:
+                _forget_sheet_file(path)
 
 
 def _touch(path: Path) -> None:

@@ -99,6 +99,21 @@ class ExportDialog(QDialog):
         sl.addWidget(QLabel("as [c]"))
         sl.addStretch(1)
         form.addRow("Publication", sup)
+        rnd = QWidget()
+        rl = QHBoxLayout(rnd)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.round = QCheckBox("Or round every count and total to the nearest")
+        self.round.setAccessibleName("Round counts")
+        self.round.setToolTip("As the Home Office and the Department for Education publish: each count and "
+                              "total rounded on its own, small counts shown as [c]")
+        self.base = QSpinBox()
+        self.base.setRange(2, 100)
+        self.base.setValue(5)
+        self.base.setAccessibleName("Round to the nearest")
+        rl.addWidget(self.round)
+        rl.addWidget(self.base)
+        rl.addStretch(1)
+        form.addRow("", rnd)
         lay.addLayout(form)
 
         self.columns_box = QGroupBox("Columns (in table order)")
@@ -146,7 +161,9 @@ class ExportDialog(QDialog):
 
         self.kind.idToggled.connect(lambda *_: self._update())
         self.format.currentIndexChanged.connect(lambda *_: self._format_changed())
-        self.suppress.toggled.connect(lambda *_: self._update())
+        self.suppress.toggled.connect(lambda on: self._protection_chosen(self.suppress, on))
+        self.round.toggled.connect(lambda on: self._protection_chosen(self.round, on))
+        self.base.valueChanged.connect(lambda *_: self._update())
         self.k.valueChanged.connect(lambda *_: self._update())
         self.columns.itemChanged.connect(lambda *_: self._update())
         self._update()
@@ -157,8 +174,19 @@ class ExportDialog(QDialog):
         rows = view.selected_view_rows()
         return view.model().rows[rows] if rows else np.zeros(0, dtype=np.int64)
 
+    def _protection_chosen(self, box: QCheckBox, on: bool) -> None:
+        """Suppression and rounding are two rules: one at a time."""
+        other = self.round if box is self.suppress else self.suppress
+        if on and other.isChecked():
+            other.setChecked(False)
+        self._update()
+
     def _default_name(self, fmt: str) -> str:
-        base = "youthdrugs-sample" if self.ds.synthetic else Path(self.ds.name).stem.replace(" ", "-")[:40]
+        if self.ds.synthetic:  # a file made from made-up data says so in its name
+            stem = Path(self.ds.name).stem.replace(" ", "-")[:40].lower()
+            base = "synthetic-sample" if "sample" in stem else f"synthetic-{stem}"
+        else:
+            base = Path(self.ds.name).stem.replace(" ", "-")[:40]
         return f"{base}-export.{fmt}"
 
     def _fmt(self) -> str:
@@ -191,13 +219,19 @@ class ExportDialog(QDialog):
         self.columns_box.setEnabled(not is_table)
         self.suppress.setEnabled(is_table)
         self.k.setEnabled(is_table and self.suppress.isChecked())
+        self.round.setEnabled(is_table)
+        self.base.setEnabled(is_table and self.round.isChecked())
         self.bom.setEnabled(self._fmt() == "csv")
         n = self.rows_to_write()
         cols = self.chosen_columns()
         if is_table:
             text = f"{n:,} table rows will be written (count by group; totals included)."
             if self.suppress.isChecked():
-                text += f" Counts from 1 to {self.k.value() - 1} will show as [c], with secondary suppression."
+                text += (f" Counts from 1 to {self.k.value() - 1} will show as [c], and more cells are hidden until "
+                         "no hidden count can be worked out from the totals.")
+            elif self.round.isChecked():
+                text += (f" Every count and total is rounded to the nearest {self.base.value()}; counts from 1 to "
+                         f"{self.base.value() - 1} show as [c].")
         else:
             text = f"{n:,} rows × {len(cols)} columns will be written."
             if self._fmt() == "xlsx" and n > ex.XLSX_MAX_ROWS:
@@ -212,13 +246,14 @@ class ExportDialog(QDialog):
         if kind == 1:
             return len(self.selected_rows)
         if kind == 2:
-            group = [c for c in (self.controller.group_by, self.controller.stack_by) if c]
-            return len(tabulate(self._table(), by=group).table)
+            table = self._table()
+            return len(tabulate(table, by=_dims(table)).table)
         return self.result.n_rows
 
     def _table(self):
         group = [c for c in (self.controller.group_by, self.controller.stack_by) if c]
-        return aggregate(self.ds, self.result.rows, group)
+        allowed = self.controller.engine.coverage_allowed(self.controller.state) if self.controller.engine else None
+        return aggregate(self.ds, self.result.rows, group, allowed=allowed)
 
     # ---- writing -------------------------------------------------------------------------------
     def start_export(self) -> None:
@@ -242,8 +277,10 @@ class ExportDialog(QDialog):
         ds = self.ds
         if kind == 2:
             table = self._table()
-            group = [c for c in (self.controller.group_by, self.controller.stack_by) if c]
-            if self.suppress.isChecked():
+            group = _dims(table)
+            if self.round.isChecked():
+                payload = suppress(table, k=self.base.value(), by=group, round_to=self.base.value())
+            elif self.suppress.isChecked():
                 payload = suppress(table, k=self.k.value(), by=group)
             else:
                 payload = tabulate(table, by=group)
@@ -285,8 +322,9 @@ class ExportDialog(QDialog):
 
     def _done(self, res: ex.ExportResult) -> None:
         self.written = res
+        synthetic = " — synthetic sample: no real children" if self.ds.synthetic else ""
         self.window_.statusBar().showMessage(
-            f"Exported {res.rows:,} rows to {res.path} (provenance in {Path(res.sidecar).name})", 15000)
+            f"Exported {res.rows:,} rows to {res.path} (provenance in {Path(res.sidecar).name}){synthetic}", 15000)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -315,3 +353,8 @@ class ExportDialog(QDialog):
     @property
     def busy(self) -> bool:
         return self._worker is not None
+
+
+def _dims(table) -> list[str]:
+    """The group-by columns of an aggregated table (measure and area level first where they split it)."""
+    return [c for c in table.columns if c not in ("count", "status")]
