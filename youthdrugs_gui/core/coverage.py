@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -105,7 +106,7 @@ class Coverage:
                    _index=index)
 
     # ---- reading ------------------------------------------------------------------------------
-    @property
+    @cached_property
     def complete(self) -> bool:
         """Whether every key inside the span of its figures has a full figure (no cell can be marked)."""
         if bool((self.grid >= PARTIAL).any()):

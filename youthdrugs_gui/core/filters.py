@@ -561,6 +561,8 @@ class Engine:
     @property
     def partition_key(self) -> np.ndarray:
         """One code per row for its measure and area level together (made once)."""
+        if self._pkey is None and len(self._pcols) == 1:
+            self._pkey = self.ds.codes(self._pcols[0])  # its own small codes: no row-sized copy
         if self._pkey is None:
             key = np.zeros(self.n, dtype=np.int32)
             for c, size in zip(self._pcols, self._psizes):

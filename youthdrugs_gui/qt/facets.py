@@ -98,6 +98,15 @@ class FacetList(QWidget):
         only.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         only.triggered.connect(self._only_current)
         self.list.addAction(only)
+
+    def set_single_choice(self, why: str) -> None:
+        """One value at a time (a measure, an area level): ticking one shows it instead of the other."""
+        self.all_button.setVisible(False)
+        self.none_button.setVisible(False)
+        self.setToolTip(why)
+        for i in range(self.list.count()):
+            it = self.list.item(i)
+            it.setToolTip(f"{it.data(_VALUE)}: show these figures instead. {why}")
         self._counts_text: list[str] = [""] * len(values)
 
     def item(self, value: str) -> QListWidgetItem:
@@ -311,6 +320,9 @@ class FilterPanel(QScrollArea):
             f.toggled.connect(self.controller.toggle)
             f.values_chosen.connect(self.controller.set_values)
             f.only.connect(self.controller.only)
+            if col in ds.partition_columns:
+                what = "measures" if col == schema.MEASURE else "areas at different levels"
+                f.set_single_choice(f"Figures of different {what} are never added together: one is shown at a time.")
             self.facets[col] = f
             into.addWidget(f)
 
