@@ -125,8 +125,9 @@ def test_1d_primary_and_secondary():
     assert r.table["count"].tolist() == [SUPPRESSED, SUPPRESSED, 20, 33]
     assert r.table["force"].tolist() == ["F0", "F1", "F2", "Total"]
     assert (r.primary, r.secondary) == (1, 1)
-    assert r.rule == ("counts of 1 to 4 shown as [c], zeros shown as 0; "
-                      "1 further cell suppressed so it cannot be worked out from totals")
+    assert r.rule == ("counts of 1 to 4 shown as [c], zeros shown as 0; 1 further cell suppressed so that "
+                      "no hidden count can be narrowed to fewer than three values from the totals "
+                      "(audited by linear programming)")
 
 
 def test_1d_zeros_stay_and_are_not_chosen():
@@ -204,6 +205,11 @@ def test_duplicate_combinations_are_refused():
         suppress(t)
 
 
+def _pick(candidates: list[tuple[int, int]], A: np.ndarray, margin: np.ndarray) -> tuple[int, int]:
+    """The old heuristic's choice: inner cells before totals, non-zero before zero, then the smallest."""
+    return min(candidates, key=lambda ij: (bool(margin[ij]), A[ij] == 0, int(A[ij]), ij))
+
+
 def line_rule_only(M: np.ndarray, k: int) -> np.ndarray:
     """The "two per row and column" rule on its own, for comparison."""
     r, c = M.shape
@@ -220,11 +226,11 @@ def line_rule_only(M: np.ndarray, k: int) -> np.ndarray:
         changed = False
         for i in range(r + 1):
             if S[i].sum() == 1:
-                S[disclosure._pick([(i, j) for j in np.flatnonzero(~S[i])], A, margin)] = True
+                S[_pick([(i, j) for j in np.flatnonzero(~S[i])], A, margin)] = True
                 changed = True
         for j in range(c + 1):
             if S[:, j].sum() == 1:
-                S[disclosure._pick([(i, j) for i in np.flatnonzero(~S[:, j])], A, margin)] = True
+                S[_pick([(i, j) for i in np.flatnonzero(~S[:, j])], A, margin)] = True
                 changed = True
     return S
 

@@ -11,21 +11,23 @@ The rules, as implemented:
   unreadable. This is the rule of most official releases (e.g. MoJ/YJB youth justice statistics).
 * **Totals.** Row, column and grand totals are the sums of the true counts (suppressed ones included),
   shown unless they are themselves from 1 to k-1.
-* **Secondary.** A hidden count must not be recoverable by arithmetic from what is shown. For a 1-D
-  table with a grand total: if exactly one entry is hidden, the next smallest non-zero count is hidden
-  too. For a 2-D cross-tab with row, column and grand totals: every row and column (the totals row and
-  column included) has either no hidden entry or at least two, and in addition no hidden entry may be
-  the only link between two groups of hidden entries (in graph terms: no hidden entry is a *bridge* of
-  the bipartite graph of rows and columns joined by hidden entries). Without that second condition some
-  patterns of "two per line" can still be solved exactly, by adding and subtracting whole rows and
-  columns. The extra cell hidden each time is the smallest non-zero shown count that fixes the problem,
-  preferring inner cells over totals, repeated until nothing changes.
+* **Secondary.** With totals shown, no hidden count may be worked out from what is shown, nor narrowed
+  to two values. The reader is assumed to know k, every number shown, that a shown 0 is a true 0 (so
+  every hidden count is at least 1), and every sum of the table at once (each row to its total, each
+  column to its total, the totals to the grand total). From all that, each hidden entry's smallest and
+  largest possible values must differ by at least 2; this is checked exactly by linear programming
+  (`protection.audit`). Further entries are hidden until it holds: for each hidden entry that fails, the
+  cheapest cycle of entries that gives it room to move (the smallest counts, cells before totals). A
+  true zero is never hidden. See `protection` for the details.
 * **Measures** (arrests, searches, offences ...) are never added together: a table with several
   measures is protected as one separate table per measure, with its own totals.
 
-What it does not protect against: bounds reasoning (e.g. two hidden primaries in a row whose shown total
-is 8 with k=5 must both be 4 if the reader assumes both are primary), and differencing between two
-different exports of overlapping data. Those need judgement by whoever publishes.
+What it does not protect against: differencing between two different exports of overlapping data
+(e.g. two exports that differ by one police force: each is audited alone), and a reader who knows which
+hidden counts are primary and so at most k-1 (two hidden cells adding up to 8 with k=5 would both be 4);
+nothing shown says which they are. The audit works over real numbers (the linear programming
+relaxation); for the one- and two-way tables with totals made here its ranges are exactly the
+whole-number ones. Those limits need judgement by whoever publishes.
 """
 from __future__ import annotations
 
@@ -546,9 +548,12 @@ def _rule_text(k: int, primary: int, secondary: int, totals: bool) -> str:
     text = f"{small} shown as {SUPPRESSED}, zeros shown as 0"
     if not totals:
         return text + "; no totals shown"
-    if secondary == 1:
-        return text + "; 1 further cell suppressed so it cannot be worked out from totals"
-    return text + f"; {secondary} further cells suppressed so they cannot be worked out from totals"
+    guard = ("no hidden count can be narrowed to fewer than three values from the totals "
+             "(audited by linear programming)")
+    if secondary == 0:
+        return f"{text}; {guard}"
+    cells = "1 further cell" if secondary == 1 else f"{secondary} further cells"
+    return f"{text}; {cells} suppressed so that {guard}"
 
 
 def _levels(s: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -582,136 +587,22 @@ def _unique_headers(labels: list[str], taken: set[str]) -> list[str]:
     return out
 
 
-def _pick(candidates: list[tuple[int, int]], A: np.ndarray, margin: np.ndarray) -> tuple[int, int]:
-    """The entry to hide next: inner cells before totals, non-zero before zero, then the smallest."""
-    return min(candidates, key=lambda ij: (bool(margin[ij]), A[ij] == 0, int(A[ij]), ij))
+def _protect_1d(M: np.ndarray, k: int, totals: bool,
+                available: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values (cells, then the grand total), hidden mask, primary mask of a 1-D table: see
+    `protection.protect`."""
+    from .protection import protect
+
+    p = protect(M.reshape(-1), k, totals=totals, available=available)
+    return p.values, p.hidden, p.primary
 
 
-def _protect_1d(M: np.ndarray, k: int, totals: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values (cells, then the grand total), hidden mask, primary mask of a 1-D table."""
-    cells = M.reshape(-1)
-    A = np.append(cells, cells.sum()) if totals else cells.copy()
-    P = (A >= 1) & (A < k)
-    S = P.copy()
-    if totals and int(S.sum()) == 1:
-        margin = np.zeros(len(A), dtype=bool)
-        margin[-1] = True
-        cand = [(i,) for i in np.flatnonzero(~S)]
-        i = _pick(cand, A, margin)
-        S[i] = True
-    return A, S, P
-
-
-def _protect_2d(M: np.ndarray, k: int, totals: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _protect_2d(M: np.ndarray, k: int, totals: bool,
+                available: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Values, hidden mask and primary mask of a cross-tab; with totals the arrays have one extra row
-    (column totals) and one extra column (row totals), the grand total in the corner."""
-    r, c = M.shape
-    if not totals:
-        P = (M >= 1) & (M < k)
-        return M.copy(), P.copy(), P
-    A = np.zeros((r + 1, c + 1), dtype=np.int64)
-    A[:r, :c] = M
-    A[:r, c] = M.sum(axis=1)
-    A[r, :c] = M.sum(axis=0)
-    A[r, c] = M.sum()
-    margin = np.zeros_like(A, dtype=bool)
-    margin[r, :] = True
-    margin[:, c] = True
-    P = (A >= 1) & (A < k)
-    S = P.copy()
-    while True:
-        changed = False
-        # every line (row or column of the table with its total) hides none or at least two entries
-        for i in range(r + 1):
-            if int(S[i].sum()) == 1:
-                cand = [(i, j) for j in np.flatnonzero(~S[i])]
-                S[_pick(cand, A, margin)] = True
-                changed = True
-        for j in range(c + 1):
-            if int(S[:, j].sum()) == 1:
-                cand = [(i, j) for i in np.flatnonzero(~S[:, j])]
-                S[_pick(cand, A, margin)] = True
-                changed = True
-        if changed:
-            continue
-        bridge = _find_bridge(S)
-        if bridge is None:
-            break
-        # hide one more entry joining the two sides of the bridge, so it lies on a cycle
-        ri, cj = bridge
-        S[ri, cj] = False
-        side = _component(S, ri)  # (rows, cols) reachable from row ri without the bridge
-        S[ri, cj] = True
-        rows_a, cols_a = side
-        rows_b = np.setdiff1d(np.arange(r + 1), rows_a)
-        cols_b = np.setdiff1d(np.arange(c + 1), cols_a)
-        cand = [(i, j) for i in rows_a for j in cols_b if not S[i, j]]
-        cand += [(i, j) for i in rows_b for j in cols_a if not S[i, j]]
-        S[_pick(cand, A, margin)] = True
-    return A, S, P
+    (column totals) and one extra column (row totals), the grand total in the corner: see
+    `protection.protect`."""
+    from .protection import protect
 
-
-def _component(S: np.ndarray, start_row: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and columns connected to `start_row` through hidden entries."""
-    nr, nc = S.shape
-    seen_r = np.zeros(nr, dtype=bool)
-    seen_c = np.zeros(nc, dtype=bool)
-    seen_r[start_row] = True
-    queue: list[tuple[bool, int]] = [(True, start_row)]  # (is_row, index)
-    while queue:
-        is_row, x = queue.pop()
-        if is_row:
-            for j in np.flatnonzero(S[x] & ~seen_c).tolist():
-                seen_c[j] = True
-                queue.append((False, j))
-        else:
-            for i in np.flatnonzero(S[:, x] & ~seen_r).tolist():
-                seen_r[i] = True
-                queue.append((True, i))
-    return np.flatnonzero(seen_r), np.flatnonzero(seen_c)
-
-
-def _find_bridge(S: np.ndarray) -> tuple[int, int] | None:
-    """A hidden entry whose value could be solved for (a bridge of the row/column graph), or None.
-
-    Nodes are rows 0..nr-1 and columns nr..nr+nc-1; each hidden entry is an edge. Iterative Tarjan."""
-    nr, nc = S.shape
-    ri, cj = np.nonzero(S)
-    if len(ri) == 0:
-        return None
-    n = nr + nc
-    adj: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    for e, (i, j) in enumerate(zip(ri.tolist(), cj.tolist())):
-        adj[i].append((nr + j, e))
-        adj[nr + j].append((i, e))
-    disc = [-1] * n
-    low = [0] * n
-    t = 0
-    for root in range(n):
-        if disc[root] != -1 or not adj[root]:
-            continue
-        disc[root] = low[root] = t
-        t += 1
-        stack = [(root, -1, iter(adj[root]))]
-        while stack:
-            node, via, it = stack[-1]
-            advanced = False
-            for nxt, e in it:
-                if e == via:
-                    continue
-                if disc[nxt] == -1:
-                    disc[nxt] = low[nxt] = t
-                    t += 1
-                    stack.append((nxt, e, iter(adj[nxt])))
-                    advanced = True
-                    break
-                low[node] = min(low[node], disc[nxt])
-            if advanced:
-                continue
-            stack.pop()
-            if stack:
-                parent = stack[-1][0]
-                low[parent] = min(low[parent], low[node])
-                if low[node] > disc[parent]:
-                    return int(ri[via]), int(cj[via])
-    return None
+    p = protect(M, k, totals=totals, available=available)
+    return p.values, p.hidden, p.primary

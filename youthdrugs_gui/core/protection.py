@@ -18,13 +18,16 @@ the reader cannot pin it to one value nor narrow it to two, whatever they combin
 largest value (it could be as big as you like) passes.
 
 **How tables are protected** (`protect`). Primary: every entry, cells and totals, from 1 to k-1 is
-hidden. Zeros are shown. Secondary: further entries are hidden until the audit passes: first wherever
-one row or column on its own pins a hidden entry (the smallest non-zero shown cell of that line is
-hidden, its total only when no cell is left, which is recorded in a note), then, for hidden entries
-the relations narrow in combination, the cheapest rectangle of cells through them (four corners of
-two rows and two columns: cells before totals, then the smallest sum of the counts newly hidden, as a
-minimum-loss method like tau-ARGUS's would). A true zero is never hidden as a secondary cell: a hidden
-zero would make "every hidden entry is at least 1" false and the reader's model wrong.
+hidden; zeros are shown. Secondary: each hidden entry that fails the rule is given room to move. The
+cheapest cycle of entries through it is found (a rectangle of two rows and two columns, or a longer
+loop through cells already hidden) along which it, and every entry of the cycle, can move by 2 from the
+true counts with all the sums still holding; the shown entries of that cycle are hidden. Cost: the
+counts newly hidden (a minimum-loss rule, as in tau-ARGUS), any total costing more than all the cells
+together, so a total is hidden only when no cycle of cells will do. A row or column whose total had to
+be hidden along with all its non-zero counts is recorded in a note. Hiding more never narrows what a
+reader can deduce, so one pass over the hidden entries suffices; the result is then audited as above.
+A true zero is never hidden as a secondary entry: a hidden zero would make "every hidden entry is at
+least 1" false, and the reader's model with it.
 
 **Limits.**
 
@@ -35,9 +38,12 @@ zero would make "every hidden entry is at least 1" false and the reader's model 
   tables with totals handled here it is not: their relations form a network (flows between rows and
   columns), so the smallest and largest real values are whole numbers and every whole number between
   them is possible. This would no longer hold for three-way tables or tables linked to each other.
-* The reader is not assumed to know how secondary cells were chosen (e.g. that the smallest count was
-  taken), nor which hidden entries are primary. A reader who reasons about the method itself may learn
-  more; that is the usual assumption of published suppression, not a guarantee against it.
+* Knowing k does not cap a hidden entry at k-1 in the reader's model: a hidden entry may be a
+  secondary one of any size, and nothing shown says which is which. A reader told (or guessing) that
+  all the hidden entries of a line are primary could narrow them further (two hidden cells adding up
+  to 8 with k = 5 would both be 4). Likewise the reader is not assumed to reason about how secondary
+  entries were chosen (e.g. that the cheapest were taken). Both are the usual assumptions of published
+  suppression, not guarantees against such a reader.
 
 **Not available.** Cells marked not available (a gap in the source, shown as [x]) are left out of every
 sum: their value is taken as 0, they are never hidden and never audited. A total whose cells are all
@@ -51,6 +57,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+_BATCH = 24  # entries maximised (or minimised) together in one solve of the audit
 MIN_SPREAD = 2  # largest - smallest possible value of a hidden entry: 2 means at least three whole numbers
 _TOL = 1e-6
 
@@ -71,26 +78,27 @@ class Structure:
     available: np.ndarray
     margin: np.ndarray
     names: tuple[str, ...]
+    arcs: np.ndarray  # (A.size, 2): the (from, to) nodes of each entry in the network view (_Network)
+    n_nodes: int
 
 
 def table_structure(shape: tuple[int, ...], available: np.ndarray | None = None) -> Structure:
     """The relations of a table of inner shape (n,) or (r, c) once its totals are appended."""
     avail = _inner_available(shape, available)
+    ext = _available_with_totals(avail)
     names: list[str] = []
     if len(shape) == 1:
         n = shape[0]
-        ext = np.append(avail, avail.any())
         rel = np.append(np.ones(n, dtype=np.int8), np.int8(-1))[None, :]
         margin = np.zeros(n + 1, dtype=bool)
         margin[-1] = True
         names.append("the table")
+        arcs = np.zeros((n + 1, 2), dtype=np.int64)
+        arcs[:n] = (0, 1)  # cells from node 0 to node 1, the total back
+        arcs[n] = (1, 0)
+        n_nodes = 2
     else:
         r, c = shape
-        ext = np.zeros((r + 1, c + 1), dtype=bool)
-        ext[:r, :c] = avail
-        ext[:r, c] = avail.any(axis=1)
-        ext[r, :c] = avail.any(axis=0)
-        ext[r, c] = avail.any()
         rows = []
         for i in range(r + 1):
             e = np.zeros((r + 1, c + 1), dtype=np.int8)
@@ -105,10 +113,39 @@ def table_structure(shape: tuple[int, ...], available: np.ndarray | None = None)
         rel = np.array(rows, dtype=np.int8)
         margin = np.zeros((r + 1, c + 1), dtype=bool)
         margin[r, :] = margin[:, c] = True
+        arcs, n_nodes = _cross_tab_arcs(r, c)
     rel = rel * ext.reshape(-1)[None, :].astype(np.int8)
     keep = np.flatnonzero((rel != 0).any(axis=1))
     return Structure(shape=ext.shape, relations=rel[keep], available=ext, margin=margin,
-                     names=tuple(names[i] for i in keep))
+                     names=tuple(names[i] for i in keep), arcs=arcs, n_nodes=n_nodes)
+
+
+def _cross_tab_arcs(r: int, c: int) -> tuple[np.ndarray, int]:
+    """Nodes: rows 0..r-1, columns r..r+c-1, a source r+c and a sink r+c+1. Cell (i, j) runs from row
+    i to column j, row total i from the source to row i, column total j from column j to the sink,
+    the grand total from the sink to the source."""
+    source, sink = r + c, r + c + 1
+    frm = np.zeros((r + 1, c + 1), dtype=np.int64)
+    to = np.zeros((r + 1, c + 1), dtype=np.int64)
+    frm[:r, :c] = np.arange(r)[:, None]
+    to[:r, :c] = r + np.arange(c)[None, :]
+    frm[:r, c], to[:r, c] = source, np.arange(r)
+    frm[r, :c], to[r, :c] = r + np.arange(c), sink
+    frm[r, c], to[r, c] = sink, source
+    return np.column_stack([frm.ravel(), to.ravel()]), r + c + 2
+
+
+def _available_with_totals(avail: np.ndarray) -> np.ndarray:
+    """Availability with totals appended: a total is available if any of its cells is."""
+    if avail.ndim == 1:
+        return np.append(avail, avail.any())
+    r, c = avail.shape
+    ext = np.zeros((r + 1, c + 1), dtype=bool)
+    ext[:r, :c] = avail
+    ext[:r, c] = avail.any(axis=1)
+    ext[r, :c] = avail.any(axis=0)
+    ext[r, c] = avail.any()
+    return ext
 
 
 def with_totals(M: np.ndarray, available: np.ndarray | None = None) -> np.ndarray:
@@ -176,9 +213,10 @@ class Protection:
 def protect(M: np.ndarray, k: int, totals: bool = True, available: np.ndarray | None = None) -> Protection:
     """Suppress a table of counts of shape (n,) or (r, c) so it meets the rule of the module docstring.
 
-    Primary: entries (cells and totals) from 1 to k-1. Secondary: more entries until the audit passes.
-    Without totals nothing adds up, so primary suppression alone is applied. `available`: a mask of
-    M's shape, False for cells the source does not have (left out of every sum, never hidden)."""
+    Primary: entries (cells and totals) from 1 to k-1. Secondary: more entries until every hidden one
+    can move by at least 2 in all. Without totals nothing adds up, so primary suppression alone is
+    applied. `available`: a mask of M's shape, False for cells the source does not have (left out of
+    every sum, never hidden)."""
     M = _check_counts(M, k)
     if not totals:
         avail = _inner_available(M.shape, available)
@@ -186,115 +224,166 @@ def protect(M: np.ndarray, k: int, totals: bool = True, available: np.ndarray | 
         P = avail & (values >= 1) & (values < k)
         ranges = {tuple(int(x) for x in pos): (1.0, np.inf) for pos in np.argwhere(P)}
         return Protection(values, P.copy(), P, avail, (), ranges)
-    st = table_structure(M.shape, available)
     A = with_totals(M, available)
-    P = st.available & (A >= 1) & (A < k)
+    avail = _available_with_totals(_inner_available(M.shape, available))
+    P = avail & (A >= 1) & (A < k)
+    if not P.any():  # nothing small: nothing to hide (and no relations to build, however large)
+        return Protection(A, P.copy(), P, avail, (), {})
+    st = table_structure(M.shape, available)
     S = P.copy()
-    notes: list[str] = []
-    cache: dict[tuple[int, ...], _Component] = {}
-    while True:
-        _fix_lines(A, S, st, notes)
-        groups = _failing_groups(A, S, st, cache)
-        if not groups:
-            break
-        for fail in groups:
-            _add_secondary(A, S, st, fail, notes)
-    final = _audit(A, S, st, exact=True, cache=cache)
-    if not final.ok:  # cannot happen: the loop stops only when nothing fails
-        raise RuntimeError(f"protection failed its own audit at {final.failing}")
-    return Protection(A, S, P, st.available, tuple(notes), final.ranges)
-
-
-def _fix_lines(A: np.ndarray, S: np.ndarray, st: Structure, notes: list[str]) -> None:
-    """Hide more wherever one relation on its own pins or nearly pins a hidden entry.
-
-    A relation whose hidden entries all sit on the same side (all cells, or the total alone) with true
-    sum B gives each of m hidden entries the range [1, B - m + 1] (m >= 2) or exactly B (m == 1):
-    nothing else can widen it. The fix is another entry of that relation: the smallest non-zero shown
-    cell, or, when no cell is left, its total (and then the whole line is hidden: noted)."""
-    a, s, margin = A.reshape(-1), S.reshape(-1), st.margin.reshape(-1)
-    changed = True
-    while changed:
-        changed = False
-        for rel, name in zip(st.relations, st.names):
-            idx = np.flatnonzero(rel)
-            h = s[idx]
-            signs = rel[idx][h]
-            if not h.any() or ((signs > 0).any() and (signs < 0).any()):
-                continue
-            m, total = int(h.sum()), int(a[idx][h].sum())
-            if m >= 2 and total - m >= MIN_SPREAD:
-                continue
-            cand = idx[~h & (a[idx] > 0)]
-            if not len(cand):  # cannot happen: a pinned hidden entry implies a non-zero shown one
-                continue
-            pick = min(cand.tolist(), key=lambda f: (bool(margin[f]), bool(rel[f] < 0), int(a[f]), f))
-            s[pick] = changed = True
-            if rel[pick] < 0:
-                notes.append(f"{name}: every non-zero count hidden, its total too, as the small counts in it "
-                             "could not be protected otherwise")
-
-
-def _failing_groups(A: np.ndarray, S: np.ndarray, st: Structure,
-                    cache: dict[tuple[int, ...], "_Component"]) -> list[np.ndarray]:
-    """Flat indices of the failing hidden entries, one array per group of linked entries."""
-    out = []
-    for comp in _components(A, S, st, cache):
-        comp.refine(exact=False)
-        bad = comp.hi - comp.lo < MIN_SPREAD - _TOL
-        if bad.any():
-            out.append(comp.idx[bad])
-    return out
-
-
-def _add_secondary(A: np.ndarray, S: np.ndarray, st: Structure, fail: np.ndarray, notes: list[str]) -> None:
-    """Hide more entries for a group whose `fail` entries are narrowed by relations in combination:
-    the cheapest rectangle through one of them; else the smallest non-zero shown entry of their rows
-    and columns (cells before totals); else, as a last resort, every non-zero entry of the table."""
-    if A.ndim == 2:
-        corners = _best_rectangle(A, S, st, fail)
-        if corners is not None:
-            S[corners] = True
-            return
-    a, s, margin = A.reshape(-1), S.reshape(-1), st.margin.reshape(-1)
-    lines = (st.relations[:, fail] != 0).any(axis=1)
-    cand = np.flatnonzero((st.relations[lines] != 0).any(axis=0) & ~s & (a > 0))
-    if len(cand):
-        s[min(cand.tolist(), key=lambda f: (bool(margin[f]), int(a[f]), f))] = True
-        return
-    s[(a > 0) & st.available.reshape(-1)] = True
-    notes.append("every non-zero count of the table hidden, totals included, as the small counts could "
-                 "not be protected otherwise")
-
-
-def _best_rectangle(A: np.ndarray, S: np.ndarray, st: Structure,
-                    fail: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Corners of the cheapest rectangle (two rows, two columns of the table with its totals) with
-    one corner at a failing entry, the others non-zero and at least one of them shown. Cost: fewest
-    totals newly hidden, then the smallest sum of counts newly hidden."""
-    usable = st.available & (A > 0)
-    new = usable & ~S
-    value = np.where(new, A, 0)
-    n_margin = (new & st.margin).astype(np.int64)
-    weight = 3 * int(A.max()) + 1
-    best: tuple[int, int, int, int, int] | None = None
-    for f in fail.tolist():
-        a, b = (int(x) for x in np.unravel_index(f, A.shape))
-        ok = usable & usable[a, :][None, :] & usable[:, b][:, None]
-        ok[a, :] = ok[:, b] = False
-        ok &= (new | new[a, :][None, :] | new[:, b][:, None])
-        if not ok.any():
+    net = _Network(st, A)
+    s = S.reshape(-1)
+    passed = np.zeros(s.size, dtype=bool)
+    margin, a = st.margin.reshape(-1), A.reshape(-1)
+    res = net.residual(s)
+    for e in sorted(np.flatnonzero(s).tolist(), key=lambda f: (bool(margin[f]), int(a[f]), f)):
+        if passed[e]:
             continue
-        key = ((n_margin + n_margin[a, :][None, :] + n_margin[:, b][:, None]) * weight
-               + value + value[a, :][None, :] + value[:, b][:, None])
-        key = np.where(ok, key, np.iinfo(np.int64).max)
-        i, j = (int(x) for x in np.unravel_index(int(np.argmin(key)), key.shape))
-        if best is None or key[i, j] < best[0]:
-            best = (int(key[i, j]), a, b, i, j)
-    if best is None:
-        return None
-    _, a, b, i, j = best
-    return np.array([a, i, i]), np.array([j, b, j])
+        up, down = net.moves(res, e, both=False)
+        if up + down >= MIN_SPREAD:
+            passed[e] = True
+            continue
+        cycle = net.cheapest_cycle(s, e)
+        s[cycle] = passed[cycle] = True  # each entry of the cycle can now move by 2 (see cheapest_cycle)
+        res = net.residual(s)
+    final = audit(A, S, structure=st)
+    if not final.ok:  # cannot happen: a hidden entry's range only widens as more entries are hidden
+        raise RuntimeError(f"protection failed its own audit at {final.failing}")
+    return Protection(A, S, P, st.available, _whole_line_notes(st, A, S, P), final.ranges)
+
+
+def _whole_line_notes(st: Structure, A: np.ndarray, S: np.ndarray, P: np.ndarray) -> tuple[str, ...]:
+    """A note for each line (row or column) whose total had to be hidden as a secondary entry along
+    with every non-zero count of the line."""
+    a, s, p = A.reshape(-1), S.reshape(-1), P.reshape(-1)
+    notes = []
+    for rel, name in zip(st.relations, st.names):
+        idx = np.flatnonzero(rel)
+        total = idx[rel[idx] < 0]
+        if len(total) and s[total[0]] and not p[total[0]] and s[idx[a[idx] > 0]].all():
+            notes.append(f"{name}: every non-zero count hidden, its total too, as the small counts in it "
+                         "could not be protected by hiding other counts")
+    return tuple(notes)
+
+
+@dataclass
+class _Residual:
+    graph: object  # scipy CSR matrix of capacities between nodes
+    total: np.ndarray  # capacity of each stored pair of nodes, before capping
+    slot: np.ndarray  # (entry, 0/1): where its forward/backward capacity is stored, -1 if not hidden
+
+
+class _Network:
+    """The table seen as a network: every entry is an arc between two nodes (1-D: the cells run one
+    way between two nodes, the total back; 2-D: each cell from its row to its column, each row total
+    from a source to the row, each column total from the column to a sink, the grand total from the
+    sink back to the source), and every relation says that at a node the flow in equals the flow out.
+
+    So a hidden entry e can rise by d from its true count exactly when d more can flow from e's head
+    back to its tail through the other hidden arcs: forwards without limit, backwards by at most
+    (count - 1) since each stays at least 1. The largest such d is a maximum flow, and by max-flow
+    min-cut it is exactly what the linear programme of `audit` finds (these relations are totally
+    unimodular); likewise for falling."""
+
+    def __init__(self, st: Structure, A: np.ndarray):
+        self.tail, self.head = st.arcs[:, 0], st.arcs[:, 1]
+        self.n, self.shape = st.n_nodes, st.shape
+        self.v = A.reshape(-1).astype(np.int64)
+        self.usable = st.available.reshape(-1) & (self.v > 0)
+        self.margin = st.margin.reshape(-1)
+        self.inf = int(self.v.sum()) + 1  # more than any finite flow
+        if self.inf >= 2**31 - 1:
+            raise ValueError("the counts are too large to protect (their sum must stay below 2**31)")
+
+    def residual(self, s: np.ndarray) -> "_Residual":
+        """The room to move of the hidden entries `s`: each hidden arc can carry more flow forwards
+        without limit, and less by up to its count - 1 (as flow backwards)."""
+        from scipy.sparse import csr_matrix
+
+        h = np.flatnonzero(s)
+        frm = np.r_[self.tail[h], self.head[h]]
+        to = np.r_[self.head[h], self.tail[h]]
+        cap = np.r_[np.full(len(h), self.inf, dtype=np.int64), self.v[h] - 1]
+        pairs, where = np.unique(frm * self.n + to, return_inverse=True)
+        total = np.bincount(where, weights=cap, minlength=len(pairs)).astype(np.int64)
+        indptr = np.searchsorted(pairs // self.n, np.arange(self.n + 1))
+        graph = csr_matrix((np.minimum(total, self.inf).astype(np.int32), (pairs % self.n).astype(np.int32),
+                            indptr.astype(np.int32)), shape=(self.n, self.n))
+        slot = np.full((len(s), 2), -1, dtype=np.int64)
+        slot[h, 0], slot[h, 1] = where[:len(h)], where[len(h):]
+        return _Residual(graph, total, slot)
+
+    def moves(self, res: "_Residual", e: int, *, both: bool = True) -> tuple[float, float]:
+        """How far hidden entry e can rise and fall from its true count (inf: without limit): the
+        maximum flow from its head to its tail, and back, through the other hidden arcs. With
+        `both=False` the fall is only worked out if the rise is under MIN_SPREAD (else 0)."""
+        from scipy.sparse.csgraph import maximum_flow
+
+        total = res.total.copy()
+        total[res.slot[e, 0]] -= self.inf
+        total[res.slot[e, 1]] -= self.v[e] - 1
+        res.graph.data = np.minimum(total, self.inf).astype(np.int32)
+        u, w = int(self.tail[e]), int(self.head[e])
+        up = maximum_flow(res.graph, w, u).flow_value
+        up_f = np.inf if up >= self.inf else float(up)
+        if not both and up_f >= MIN_SPREAD:
+            return up_f, 0.0
+        down = maximum_flow(res.graph, u, w).flow_value
+        return up_f, float(min(self.v[e] - 1, down))
+
+    def cheapest_cycle(self, s: np.ndarray, e: int) -> np.ndarray:
+        """The entries of the cheapest cycle through e along which every entry of it can move by 2 in
+        all from the true counts: e up by 2, e down by 2, or 1 each way. Cost of a shown entry: its
+        count, plus more than all counts together if it is a total (cells before totals); of a hidden
+        one: next to nothing. Such a cycle always exists: the true counts are a flow, and every arc
+        carrying flow lies on a cycle of arcs carrying flow (at worst, through the totals)."""
+        v_e = int(self.v[e])
+        u, w = int(self.tail[e]), int(self.head[e])
+        modes = [(w, u, 3, 1)]  # from, to, least count of arcs used backwards, and forwards
+        if v_e >= 3:
+            modes.append((u, w, 3, 1))
+        if v_e >= 2:
+            modes.append((w, u, 2, 2))
+        best: tuple[float, list[int]] | None = None
+        for src, dst, need_back, need_fwd in modes:
+            found = self._path(s, e, src, dst, need_back, need_fwd)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        if best is None:
+            raise RuntimeError("no cycle through a hidden entry: the counts do not add up")
+        return np.array(best[1] + [e], dtype=np.int64)
+
+    def _path(self, s: np.ndarray, e: int, src: int, dst: int, need_back: int,
+              need_fwd: int) -> tuple[float, list[int]] | None:
+        """Cheapest path src -> dst over arcs other than e, each used forwards (count >= need_fwd)
+        or backwards (count >= need_back): (cost, arcs) or None."""
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import dijkstra
+
+        usable = self.usable.copy()
+        usable[e] = False
+        cost = np.where(s, 0.5 / (len(s) + 1), self.v + self.margin * float(self.inf))
+        fwd = np.flatnonzero(usable & (self.v >= need_fwd))
+        bwd = np.flatnonzero(usable & (self.v >= need_back))
+        frm = np.r_[self.tail[fwd], self.head[bwd]]
+        to = np.r_[self.head[fwd], self.tail[bwd]]
+        arc = np.r_[fwd, bwd]
+        c = cost[arc]
+        order = np.lexsort((c, to, frm))  # keep the cheapest arc between each pair of nodes
+        frm, to, arc, c = frm[order], to[order], arc[order], c[order]
+        first = np.r_[True, (frm[1:] != frm[:-1]) | (to[1:] != to[:-1])]
+        frm, to, arc, c = frm[first], to[first], arc[first], c[first]
+        g = csr_matrix((c, (frm, to)), shape=(self.n, self.n))
+        dist, pred = dijkstra(g, indices=src, return_predecessors=True)
+        if not np.isfinite(dist[dst]):
+            return None
+        via = dict(zip(zip(frm.tolist(), to.tolist()), arc.tolist()))
+        path, node = [], dst
+        while node != src:
+            prev = int(pred[node])
+            path.append(via[(prev, node)])
+            node = prev
+        return float(dist[dst]), path
 
 
 # ------------------------------------------------------------------------------------------------
@@ -318,14 +407,13 @@ def round_table(M: np.ndarray, base: int = 5, k: int | None = None, totals: bool
     M = _check_counts(M, k)
     if totals:
         A = with_totals(M, available)
-        avail = table_structure(M.shape, available).available
+        avail = _available_with_totals(_inner_available(M.shape, available))
     else:
         avail = _inner_available(M.shape, available)
         A = np.where(avail, M, 0)
     rounded = (2 * A + base) // (2 * base) * base
     hidden = avail & (A >= 1) & ((A < k) | (rounded == 0))
-    note = f"each count and total rounded to the nearest {base} on its own; counts of 1 to {k - 1} suppressed"
-    return Protection(rounded, hidden, hidden.copy(), avail, (note,), {})
+    return Protection(rounded, hidden, hidden.copy(), avail, (), {})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -345,8 +433,14 @@ class Audit:
 
 
 def audit(A: np.ndarray, S: np.ndarray, *, structure: Structure) -> Audit:
-    """Exact range of every hidden entry of `A` (values with totals) under `S` (hidden mask), by
-    linear programming over all the relations of `structure` at once (see the module docstring)."""
+    """Exact range of every hidden entry of `A` (values with totals) under `S` (hidden mask): each
+    hidden entry minimised and maximised by linear programming (HiGHS) over all the relations of
+    `structure` at once, as the module docstring describes.
+
+    To need fewer solves, hidden entries that share no relation are solved apart, and every solution
+    serves all the entries: its values are reachable (so the range is at least that wide), and its
+    dual values give upper limits (so it is at most that wide); an entry is solved for only while the
+    two do not meet."""
     A = np.asarray(A, dtype=np.int64)
     S = np.asarray(S, dtype=bool)
     if A.shape != structure.shape or S.shape != structure.shape:
@@ -355,29 +449,18 @@ def audit(A: np.ndarray, S: np.ndarray, *, structure: Structure) -> Audit:
         raise ValueError("an entry that is not available cannot be hidden")
     if (A[S] < 1).any():
         raise ValueError("a hidden entry is 0: zeros must be shown")
-    return _audit(A, S, structure, exact=True, cache={})
-
-
-def _audit(A: np.ndarray, S: np.ndarray, st: Structure, *, exact: bool,
-           cache: dict[tuple[int, ...], "_Component"]) -> Audit:
-    """`exact=False`: the list of failing entries is exact, but the ranges of passing entries may be
-    narrower than the truth (enough to prove they pass)."""
     ranges: dict[tuple[int, ...], tuple[float, float]] = {}
-    failing: list[tuple[int, ...]] = []
-    for comp in _components(A, S, st, cache):
-        comp.refine(exact)
-        bad = comp.hi - comp.lo < MIN_SPREAD - _TOL
-        for f, lo, hi, b in zip(comp.idx.tolist(), comp.lo.tolist(), comp.hi.tolist(), bad.tolist()):
-            pos = tuple(int(x) for x in np.unravel_index(f, st.shape))
-            ranges[pos] = (lo, hi)
-            if b:
-                failing.append(pos)
-    return Audit(ranges=dict(sorted(ranges.items())), failing=sorted(failing))
+    for comp in _components(A, S, structure):
+        comp.solve_all()
+        for f, lo, hi in zip(comp.idx.tolist(), comp.lo.tolist(), comp.hi.tolist()):
+            ranges[tuple(int(x) for x in np.unravel_index(f, structure.shape))] = (lo, hi)
+    ranges = dict(sorted(ranges.items()))
+    failing = [pos for pos, (lo, hi) in ranges.items() if hi - lo < MIN_SPREAD - _TOL]
+    return Audit(ranges=ranges, failing=failing)
 
 
-def _components(A: np.ndarray, S: np.ndarray, st: Structure,
-                cache: dict[tuple[int, ...], "_Component"]) -> list["_Component"]:
-    """The hidden entries in groups that share no relation (each can be audited on its own)."""
+def _components(A: np.ndarray, S: np.ndarray, st: Structure) -> list["_Component"]:
+    """The hidden entries in groups that share no relation (each group can be solved on its own)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -391,22 +474,19 @@ def _components(A: np.ndarray, S: np.ndarray, st: Structure,
     graph = coo_matrix((np.ones(len(rr)), (hh, n_h + rr)), shape=(n_h + n_r, n_h + n_r))
     _, label = connected_components(graph, directed=False)
     b_all = -(E.astype(np.float64) @ np.where(s, 0, A.reshape(-1)).astype(np.float64))
-    big = 2.0 * (float(np.abs(A).sum()) + len(hidden) + 1)
+    big = 2.0 * (float(np.abs(A).sum()) + n_h + 1)
     out = []
     for lab in np.unique(label[:n_h]):
         members = hidden[label[:n_h] == lab]
-        key = tuple(members.tolist())
-        if key not in cache:
-            rows = np.flatnonzero((E[:, members] != 0).any(axis=1))
-            cache[key] = _Component(members, E[np.ix_(rows, members)].astype(np.float64), b_all[rows],
-                                    A.reshape(-1)[members].astype(np.float64), big)
-        out.append(cache[key])
+        rows = np.flatnonzero((E[:, members] != 0).any(axis=1))
+        out.append(_Component(members, E[np.ix_(rows, members)].astype(np.float64), b_all[rows],
+                              A.reshape(-1)[members].astype(np.float64), big))
     return out
 
 
 def _line_bounds(E: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Bounds each relation gives on its own (every other hidden entry of it at least 1), combined.
-    They contain the exact range, and serve to recognise an exact answer when a solution reaches them."""
+    """Bounds each relation gives on its own (every other hidden entry of it at least 1), combined:
+    the exact range lies within them."""
     lo = np.ones(E.shape[1])
     hi = np.full(E.shape[1], np.inf)
     pos, neg = (E > 0).sum(axis=1), (E < 0).sum(axis=1)
@@ -422,67 +502,74 @@ def _line_bounds(E: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _snap(x: np.ndarray) -> np.ndarray:
+    """Solver output to whole numbers where it is within rounding error of one."""
     r = np.round(x)
-    return np.where(np.abs(x - r) < _TOL, r, x)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(x - r) < _TOL, r, x)
 
 
 class _Component:
-    """Hidden entries linked by relations, and what is known so far of their ranges.
+    """Hidden entries linked by relations (E x = b, x >= 1), and what is proved of their ranges.
 
-    `lo`/`hi` are the smallest/largest values seen in feasible solutions (the true counts first), so
-    the exact range contains [lo, hi]; `lo_exact`/`hi_exact` mark those proved exact: solved for, or
-    equal to a bound one relation alone gives (which the exact range lies within)."""
+    `lo`/`hi`: the smallest/largest values seen in solutions (the true counts first), so the exact
+    range contains [lo, hi]. `lo_bound`/`hi_bound`: limits proved for every solution (by single
+    relations, then by the dual values of each solve), so the exact range lies within them. An end is
+    exact once the two meet."""
 
     def __init__(self, idx: np.ndarray, E: np.ndarray, b: np.ndarray, x_true: np.ndarray, big: float):
         self.idx, self.E, self.b = idx, E, b
-        self.lo_out, self.hi_out = _line_bounds(E, b)
+        self.lo_bound, self.hi_bound = _line_bounds(E, b)
+        self.lo_out, self.hi_out = self.lo_bound.copy(), self.hi_bound.copy()
         self.cap = np.where(np.isfinite(self.hi_out), self.hi_out, big)
         self.lo, self.hi = x_true.copy(), x_true.copy()
-        self.lo_exact = self.lo <= self.lo_out + _TOL
-        self.hi_exact = self.hi >= self.hi_out - _TOL
-        self.probed = False
 
-    def decided(self, exact: bool) -> np.ndarray:
-        known = self.lo_exact & self.hi_exact
-        if exact:
-            return known
-        wide = self.hi - self.lo >= MIN_SPREAD - _TOL
-        narrow = self.hi_out - self.lo_out < MIN_SPREAD - _TOL
-        return known | wide | narrow
+    @property
+    def lo_exact(self) -> np.ndarray:
+        return self.lo <= self.lo_bound + _TOL
 
-    def refine(self, exact: bool) -> None:
-        """Solve until every entry is decided: pass/fail (`exact=False`) or its exact range."""
+    @property
+    def hi_exact(self) -> np.ndarray:
+        return self.hi >= self.hi_bound - _TOL
+
+    def solve_all(self) -> None:
+        """Make every end exact: two solves in opposite directions first (most entries move), then
+        one per end still open."""
         n = len(self.idx)
-        if self.decided(exact).all():
+        if (self.lo_exact & self.hi_exact).all():
             return
-        if not self.probed:  # two solutions in opposite directions show most entries can move
-            self.probed = True
-            c = np.random.default_rng(n).standard_normal(n)
-            for sign in (1.0, -1.0):
-                self._take(self._solve(sign * c, capped=True))
-        if exact and (~self.hi_exact & ~np.isfinite(self.hi_out)).sum() >= 2:
-            self._mark_unbounded()
-        for e in range(n):
-            for upward in (True, False):
-                if self.decided(exact)[e]:
-                    break
-                if upward and not self.hi_exact[e]:
-                    self._extreme(e, upward=True)
-                elif not upward and not self.lo_exact[e]:
-                    self._extreme(e, upward=False)
+        c = np.random.default_rng(n).standard_normal(n)
+        for sign in (1.0, -1.0):
+            self._take(*self._probe(sign * c))
+        if (~self.hi_exact & ~np.isfinite(self.hi_bound)).any():
+            self._mark_unbounded()  # the rest have a largest value, so the solves below are bounded
+        for upward in (True, False):
+            while len(todo := np.flatnonzero(~(self.hi_exact if upward else self.lo_exact))):
+                batch = todo[:_BATCH]
+                for e, (x, y) in zip(batch.tolist(), self._extremes(batch, upward=upward)):
+                    self._take(x, y)
+                    if upward:  # an optimum: exact whatever the duals say
+                        self.hi[e] = self.hi_bound[e] = x[e]
+                    else:
+                        self.lo[e] = self.lo_bound[e] = x[e]
 
-    def _extreme(self, e: int, *, upward: bool) -> None:
-        c = np.zeros(len(self.idx))
-        c[e] = -1.0 if upward else 1.0
-        x = self._solve(c, capped=False)
-        if x is None:  # no largest value
-            self.hi[e], self.hi_exact[e] = np.inf, True
-            return
-        self._take(x)
-        if upward:
-            self.hi[e], self.hi_exact[e] = x[e], True
-        else:
-            self.lo[e], self.lo_exact[e] = x[e], True
+    def _extremes(self, batch: np.ndarray, *, upward: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Maximise (or minimise) each entry of `batch` in one solve: one copy of the relations per
+        entry, side by side (a block-diagonal programme), so the solver is started once."""
+        from scipy.optimize import linprog
+        from scipy.sparse import block_diag, csr_array
+
+        n, m, k = len(self.idx), len(self.E), len(batch)
+        c = np.zeros(n * k)
+        c[np.arange(k) * n + batch] = -1.0 if upward else 1.0
+        bounds = np.tile(np.column_stack([np.ones(n), self.hi_out]), (k, 1))
+        A_eq = block_diag([csr_array(self.E)] * k, format="csr") if m else None
+        res = linprog(c, A_eq=A_eq, b_eq=np.tile(self.b, k) if m else None, bounds=bounds,
+                      method="highs", options={"presolve": False})
+        if res.status != 0:
+            raise RuntimeError(f"the audit's linear programme failed: {res.message}")
+        x = _snap(res.x).reshape(k, n)
+        y = np.asarray(res.eqlin.marginals).reshape(k, m) if m else [None] * k
+        return list(zip(x, y))
 
     def _mark_unbounded(self) -> None:
         """Entries with no largest value, in one solve: those a direction d >= 0 with E d = 0 can
@@ -498,27 +585,40 @@ class _Component:
         if res.status != 0:
             raise RuntimeError(f"the audit's linear programme failed: {res.message}")
         up = res.x[n:] > 0.5
-        self.hi[up], self.hi_exact[up] = np.inf, True
+        self.hi[up] = self.hi_bound[up] = np.inf
 
-    def _solve(self, c: np.ndarray, *, capped: bool) -> np.ndarray | None:
-        """A vertex minimising c @ x (None if unbounded). Capped: within the bounds of single
-        relations and a large cap, to get a solution in any direction (any solution is a witness)."""
+    def _probe(self, c: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """A solution minimising c @ x, each entry capped (by a single relation, or a large number)
+        so that any direction has one, and its dual values: a witness for every entry at once."""
         from scipy.optimize import linprog
 
-        upper = self.cap if capped else self.hi_out
-        bounds = np.column_stack([np.ones(len(c)), upper])
-        res = linprog(c, A_eq=self.E if len(self.E) else None, b_eq=self.b if len(self.E) else None,
-                      bounds=bounds, method="highs")
-        if res.status == 3:
-            return None
+        bounds = np.column_stack([np.ones(len(c)), self.cap])
+        has_eq = len(self.E) > 0
+        res = linprog(c, A_eq=self.E if has_eq else None, b_eq=self.b if has_eq else None,
+                      bounds=bounds, method="highs", options={"presolve": False})
         if res.status != 0:
             raise RuntimeError(f"the audit's linear programme failed: {res.message}")
-        return _snap(res.x)
+        y = np.asarray(res.eqlin.marginals) if has_eq else None
+        return _snap(res.x), y
 
-    def _take(self, x: np.ndarray | None) -> None:
-        if x is None:
-            return
+    def _take(self, x: np.ndarray, y: np.ndarray | None) -> None:
+        """Learn from a solution x (reachable values) and dual values y (limits, see `_limits`)."""
         self.lo = np.minimum(self.lo, x)
         self.hi = np.maximum(self.hi, x)
-        self.lo_exact |= x <= self.lo_out + _TOL
-        self.hi_exact |= x >= self.hi_out - _TOL
+        if y is not None:
+            for sign in (1.0, -1.0):
+                self.hi_bound = np.minimum(self.hi_bound, self._limits(sign * y))
+
+    def _limits(self, y: np.ndarray) -> np.ndarray:
+        """Upper limits from any multipliers y of the relations. With z = x - 1 >= 0 and g = E'y,
+        every solution has g @ z = y @ (b - E 1); for g_f > 0 this gives z_f <= (y @ (b - E 1) +
+        sum over g_j < 0 of |g_j| * (largest z_j)) / g_f. Valid for any y; tight for the optimal one."""
+        g = self.E.T @ y
+        q = float(y @ (self.b - self.E.sum(axis=1)))
+        neg = g < -_TOL
+        room = self.hi_out[neg] - 1
+        out = np.full(len(g), np.inf)
+        if np.isfinite(room).all():
+            pos = g > _TOL
+            out[pos] = 1 + (q + float(-g[neg] @ room)) / g[pos]
+        return _snap(out + 0.0)

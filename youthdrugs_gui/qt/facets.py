@@ -98,16 +98,17 @@ class FacetList(QWidget):
         only.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         only.triggered.connect(self._only_current)
         self.list.addAction(only)
+        self._counts_text: list[str] = [""] * len(values)
 
     def set_single_choice(self, why: str) -> None:
         """One value at a time (a measure, an area level): ticking one shows it instead of the other."""
         self.all_button.setVisible(False)
         self.none_button.setVisible(False)
         self.setToolTip(why)
-        for i in range(self.list.count()):
-            it = self.list.item(i)
-            it.setToolTip(f"{it.data(_VALUE)}: show these figures instead. {why}")
-        self._counts_text: list[str] = [""] * len(values)
+        with QSignalBlocker(self.list):  # a changed tooltip is an itemChanged too: not a tick
+            for i in range(self.list.count()):
+                it = self.list.item(i)
+                it.setToolTip(f"{it.data(_VALUE)}: show these figures instead. {why}")
 
     def item(self, value: str) -> QListWidgetItem:
         return self.list.item(self.values.index(value))

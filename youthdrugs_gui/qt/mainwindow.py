@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
 
     def _on_result(self, result: Result) -> None:
         self.model.set_rows(result.rows)
-        ds = self.dataset
+        ds = self.controller.dataset  # the result's own (a widget may ask for a change while the data set swaps)
         assert ds is not None
         synthetic = " (synthetic)" if ds.synthetic else ""
         self.summary.setText(f"Showing {result.n_rows:,} of {result.n_total:,} rows — {result.totals_text()}{synthetic}")
