@@ -23,3 +23,12 @@ def shared_raw() -> Path:
     if not SHARED_RAW.is_dir():
         pytest.skip(f"the real data files are not here ({SHARED_RAW} is absent)")
     return SHARED_RAW
+
+
+# Property tests draw the same examples on every run (CI must not pass or fail by luck); set
+# HYPOTHESIS_PROFILE=explore to search new examples locally.
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+_hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
+_hyp_settings.register_profile("explore", derandomize=False)
+_hyp_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

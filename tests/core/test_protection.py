@@ -62,7 +62,7 @@ def attack(shown: np.ndarray, hidden: np.ndarray, available: np.ndarray, *, inte
                 cons = [LinearConstraint(np.array(rows), rhs, rhs)] if rows else []
                 r = milp(c, constraints=cons, integrality=np.ones(n), bounds=Bounds(np.ones(n), np.full(n, 10_000)))
                 assert r.status == 0
-                ends.append(sign * r.fun if r.x[j] < 9_999 else math.inf)
+                ends.append(sign * r.fun if abs(r.fun) < 9_000 else math.inf)  # near the cap: unbounded
             else:
                 r = linprog(c, A_eq=np.array(rows) if rows else None, b_eq=rhs if rows else None,
                             bounds=[(1, None)] * n, method="highs")
