@@ -466,6 +466,7 @@ def _shape(table: pd.DataFrame, *, value_col: str, k: int, by: Sequence[str] | N
         M[pos] = v[sel]
         St[pos] = status[sel]
         A, S, P, Stt, more = _protected(M, St, k, totals, round_to)
+        more = [_named(m, [lab for _, lab in local], split_vals) for m in more]
         notes += [m for m in more if m not in notes]
         n_primary += int(P.sum())
         n_secondary += int((S & ~P).sum())
@@ -512,6 +513,22 @@ def _shape(table: pd.DataFrame, *, value_col: str, k: int, by: Sequence[str] | N
         value_col=value_col, dims=tuple(dims), split_by=tuple(split), totals=totals, rounding=round_to,
         not_available=n_na, partial=n_partial, notes=tuple(notes),
     )
+
+
+def _named(note: str, labels: list[list[str]], split_vals: dict[str, str]) -> str:
+    """A protection note with its line named by its value ('row 3' -> 'Essex'), and the separate
+    table it belongs to ('Arrest, Region')."""
+    import re
+
+    def name(m: re.Match) -> str:
+        axis = 0 if m.group(1) == "row" else 1
+        i = int(m.group(2)) - 1
+        return f"'{labels[axis][i]}'" if axis < len(labels) and 0 <= i < len(labels[axis]) else m.group(0)
+
+    text = re.sub(r"\b(row|column) (\d+)\b", name, note)
+    if split_vals:
+        text = f"{', '.join(str(v) for v in split_vals.values())}: {text}"
+    return text
 
 
 def _split_values(g: int, split: list[str], split_levels) -> dict[str, str]:

@@ -89,7 +89,8 @@ class ExportDialog(QDialog):
         self.suppress = QCheckBox("Suppress small numbers: show counts below")
         self.suppress.setAccessibleName("Suppress small numbers")
         self.suppress.setToolTip("For publication: counts from 1 to the threshold less one are written as [c], "
-                                 "and further cells are hidden so they cannot be worked out from totals.")
+                                 "and further cells are hidden until no hidden count can be narrowed to fewer "
+                                 "than three values from the totals (checked by linear programming).")
         self.k = QSpinBox()
         self.k.setRange(2, 100)
         self.k.setValue(5)
