@@ -10,7 +10,9 @@ def main(argv: list[str] | None = None) -> int:
     from .core.cli import SUBCOMMANDS, run_cli
 
     if args and (args[0] in SUBCOMMANDS or args[0] in ("-h", "--help", "--version")):
-        return run_cli(args)
+        from .qt.render import svg_to_png
+
+        return run_cli(args, render_png=svg_to_png)
     from .qt.app import run_gui
 
     return run_gui(args)

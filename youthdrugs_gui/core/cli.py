@@ -16,7 +16,7 @@ from . import schema
 from .errors import FilterError, YouthDrugsError
 from .filters import Engine, FilterState
 
-SUBCOMMANDS = ("export", "info")
+SUBCOMMANDS = ("export", "info", "map")
 
 
 class _UsageError(YouthDrugsError):
@@ -58,6 +58,26 @@ def _years(text: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    """The data files and the filters, shared by export and map."""
+    p.add_argument("files", nargs="*", metavar="FILE", help="data files (default: the synthetic sample)")
+    p.add_argument("--source-format", choices=["generic", "policeuk", "homeoffice", "yjb"],
+                   help="read the files as this format instead of detecting it")
+    p.add_argument("--mapping", metavar="MAPPING.json", help="column mapping file for the generic importer")
+    p.add_argument("--police-force", dest="file_force", metavar="NAME",
+                   help="police force of police.uk files whose names do not say it")
+    p.add_argument("--force", metavar="NAMES", help="police forces, comma-separated")
+    p.add_argument("--age", metavar="MIN-MAX", help="exact ages, e.g. 10-15")
+    p.add_argument("--offence-type", metavar="NAMES", help="offence types, comma-separated")
+    p.add_argument("--drug-class", metavar="A,B", help="drug classes, comma-separated")
+    p.add_argument("--outcome", metavar="NAMES", help="outcomes, comma-separated")
+    p.add_argument("--year", metavar="FIRST[:LAST]", help="financial years, e.g. 2018-19:2022-23")
+    p.add_argument("--filter", action="append", default=[], metavar="COLUMN=V1,V2",
+                   help="keep these values of any column (canonical name or the file's own header); repeatable")
+    p.add_argument("--search", metavar="TEXT", help="keep rows with this text in any text column")
+    p.add_argument("--view", metavar="VIEW.json", help="a view saved from the window (other options add to it)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="youthdrugs-gui", description="Explore and export data on children's drug offences. "
                 "With no command, opens the window.")
@@ -65,22 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     e = sub.add_parser("export", help="filter a data set and write the rows (or a summary table) to CSV/XLSX")
-    e.add_argument("files", nargs="*", metavar="FILE", help="data files (default: the synthetic sample)")
-    e.add_argument("--source-format", choices=["generic", "policeuk", "homeoffice", "yjb"],
-                   help="read the files as this format instead of detecting it")
-    e.add_argument("--mapping", metavar="MAPPING.json", help="column mapping file for the generic importer")
-    e.add_argument("--police-force", dest="file_force", metavar="NAME",
-                   help="police force of police.uk files whose names do not say it")
-    e.add_argument("--force", metavar="NAMES", help="police forces, comma-separated")
-    e.add_argument("--age", metavar="MIN-MAX", help="exact ages, e.g. 10-15")
-    e.add_argument("--offence-type", metavar="NAMES", help="offence types, comma-separated")
-    e.add_argument("--drug-class", metavar="A,B", help="drug classes, comma-separated")
-    e.add_argument("--outcome", metavar="NAMES", help="outcomes, comma-separated")
-    e.add_argument("--year", metavar="FIRST[:LAST]", help="financial years, e.g. 2018-19:2022-23")
-    e.add_argument("--filter", action="append", default=[], metavar="COLUMN=V1,V2",
-                   help="keep these values of any column (canonical name or the file's own header); repeatable")
-    e.add_argument("--search", metavar="TEXT", help="keep rows with this text in any text column")
-    e.add_argument("--view", metavar="VIEW.json", help="a view saved from the window (other options add to it)")
+    _add_filters(e)
     e.add_argument("--group-by", metavar="COL", help="write a summary table: sum of count by this column")
     e.add_argument("--stack-by", metavar="COL", help="and by this second column")
     e.add_argument("--suppress-below", type=int, metavar="K",
@@ -89,10 +94,20 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--round-to", type=int, metavar="BASE",
                    help="summary tables: round every count and total to the nearest BASE (e.g. 5), counts 1 to "
                         "BASE-1 shown as [c] (with --suppress-below K: counts 1 to K-1)")
+    e.add_argument("--rate", action="store_true",
+                   help="with --group-by: add a column of rates per 1,000 children aged 10-17 (ONS mid-year "
+                        "estimates) and a row for England and Wales")
     e.add_argument("--columns", metavar="C1,C2", help="columns to write (rows export), in this order")
     e.add_argument("--format", choices=["csv", "xlsx"], help="output format (default: from the file name)")
     e.add_argument("--no-bom", action="store_true", help="CSV without the byte-order mark Excel needs for UTF-8")
     e.add_argument("-o", "--output", required=True, metavar="OUT", help="file to write")
+
+    m = sub.add_parser("map", help="draw the police force areas coloured by the filtered count or rate (SVG or PNG)")
+    _add_filters(m)
+    m.add_argument("--rate", action="store_true", help="colour by the rate per 1,000 children aged 10-17")
+    m.add_argument("--suppress-below", type=int, metavar="K", help="show counts 1 to K-1 as no figure ([c])")
+    m.add_argument("--round-to", type=int, metavar="BASE", help="round counts to the nearest BASE")
+    m.add_argument("-o", "--output", required=True, metavar="OUT.svg|OUT.png", help="image to write")
 
     i = sub.add_parser("info", help="what a file holds and how it was read")
     i.add_argument("files", nargs="+", metavar="FILE")
@@ -168,6 +183,10 @@ def _export(opts) -> str:
         k = opts.suppress_below
         if k is not None and k < 2:
             raise FilterError("--suppress-below must be 2 or more (commonly 5 or 10).")
+        if opts.round_to is not None and opts.round_to < 2:
+            raise FilterError("--round-to must be 2 or more (commonly 5).")
+        if opts.rate:
+            return _export_rates(opts, ds, engine, state, result, out, fmt, prov, synthetic)
         if opts.round_to is not None:
             if opts.round_to < 2:
                 raise FilterError("--round-to must be 2 or more (commonly 5).")
@@ -179,11 +198,63 @@ def _export(opts) -> str:
         res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
         return (f"Wrote a table of {res.rows:,} rows ({', '.join(ds.label(g) for g in group)}) to {res.path}: "
                 f"{result.totals_text()}{synthetic}")
-    if opts.suppress_below is not None or opts.round_to is not None:
-        raise FilterError("--suppress-below and --round-to apply to summary tables: add --group-by COLUMN.")
+    if opts.suppress_below is not None or opts.round_to is not None or opts.rate:
+        raise FilterError("--suppress-below, --round-to and --rate apply to summary tables: add --group-by COLUMN.")
     cols = [ds.resolve_column(c) for c in _names(opts.columns)] if opts.columns else None
     res = ex.export_rows(ds, result.rows, out, columns=cols, fmt=fmt, bom=not opts.no_bom, provenance=prov)
     return f"Wrote {res.rows:,} of {ds.n_rows:,} rows to {res.path}: {result.totals_text()}{synthetic}"
+
+
+def _export_rates(opts, ds, engine, state, result, out, fmt, prov, synthetic) -> str:
+    from . import export as ex
+    from .rates import POPULATION_SOURCE, rate_table
+
+    if opts.stack_by:
+        raise FilterError("--rate works on a table grouped by one column: leave out --stack-by.")
+    table, notes = rate_table(engine, state, opts.group_by, k=opts.suppress_below, round_to=opts.round_to)
+    for n in notes:
+        print(f"note: {n}", file=sys.stderr)
+    prov = {**prov, "population": POPULATION_SOURCE, "rate_notes": notes}
+    res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
+    return (f"Wrote a table of {res.rows:,} rows with rates per 1,000 children aged 10-17 "
+            f"({ds.label(ds.resolve_column(opts.group_by))}) to {res.path}: {result.totals_text()}{synthetic}")
+
+
+def _map(opts, render_png=None) -> str:
+    from . import export as ex
+    from .cover import heading_lines
+    from .forcemap import MapFigure, to_svg
+    from .rates import POPULATION_SOURCE, force_values
+
+    out = Path(opts.output)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("svg", "png"):
+        raise FilterError(f"-o {out.name}: a map is written as .svg or .png.")
+    ex._check_target(out)
+    ds = _load(opts)
+    engine = Engine(ds)
+    state = _state_from(opts, engine)
+    k = opts.suppress_below
+    if k is not None and k < 2:
+        raise FilterError("--suppress-below must be 2 or more (commonly 5 or 10).")
+    values, what, reference, notes = force_values(engine, state, per_children=opts.rate, k=k,
+                                                  round_to=opts.round_to)
+    for n in notes:
+        print(f"note: {n}", file=sys.stderr)
+    selected = state.selected(schema.FORCE)
+    fig = MapFigure(values=values, what=what, heading=tuple(heading_lines(ds, state.describe(ds))),
+                    selected=selected, reference=reference,
+                    extra_sources=(POPULATION_SOURCE,) if opts.rate else ())
+    svg = to_svg(fig)
+    if kind == "png":
+        if render_png is None:
+            raise FilterError("PNG maps need the window's drawing library; write an .svg instead.")
+        data = render_png(svg)
+    else:
+        data = svg.encode("utf-8")
+    ex.write_bytes_atomic(out, data)
+    synthetic = " (synthetic sample: no real children)" if ds.synthetic else ""
+    return f"Wrote a map of {len(values)} police force areas ({what}) to {out}{synthetic}"
 
 
 def _info(opts) -> str:
@@ -192,7 +263,9 @@ def _info(opts) -> str:
     return describe_mapping(_load(opts)).rstrip("\n")
 
 
-def run_cli(argv: list[str]) -> int:
+def run_cli(argv: list[str], render_png=None) -> int:
+    """Run a subcommand; `render_png(svg_text) -> bytes` draws PNG images (given by the program's entry
+    point, which may use Qt; the core does not)."""
     try:
         opts = build_parser().parse_args(argv)
     except YouthDrugsError as exc:
@@ -203,6 +276,8 @@ def run_cli(argv: list[str]) -> int:
     try:
         if opts.command == "export":
             print(_export(opts))
+        elif opts.command == "map":
+            print(_map(opts, render_png))
         elif opts.command == "info":
             print(_info(opts))
         else:
