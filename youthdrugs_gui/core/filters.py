@@ -260,6 +260,9 @@ class Result:
     # data names none), in the order of `totals`
     parts: tuple[tuple[str, str, int], ...] = ()
     chart_refusal: str | None = None  # why the chart shows nothing (different measures or levels)
+    rates: object = None  # rates.SeriesRates for the chart when rates per 1,000 children were asked for
+    rate_refusal: str = ""  # why there are no rates (adults in the selection, several measures ...)
+    force_map: object = None  # (counts, rates, England and Wales' rate) per force, for the map
 
     @property
     def n_rows(self) -> int:

@@ -62,8 +62,12 @@ class Classes:
         return 4
 
     def labels(self, fmt) -> list[str]:
+        """'1.3 to 1.4' per class; with two decimals when one would make two classes look the same."""
         e = self.edges
-        return [f"{fmt(e[i])} to {fmt(e[i + 1])}" for i in range(5)]
+        out = [f"{fmt(e[i])} to {fmt(e[i + 1])}" for i in range(5)]
+        if len(set(out)) < 5 and not all(float(x).is_integer() for x in e):
+            out = [f"{e[i]:,.2f} to {e[i + 1]:,.2f}" for i in range(5)]
+        return out
 
 
 def classify(values: list[float]) -> Classes | None:

@@ -417,3 +417,111 @@ def _number(cell: object) -> object:
         except ValueError:
             return "[x]"
     return text
+
+
+# ---- the window's chart and map ------------------------------------------------------------------
+@dataclass(frozen=True)
+class SeriesRates:
+    """Rates for every cell of a chart series (NaN where there is none, with the reason in `marks`),
+    and England and Wales' rate under the same filters (None when the data does not cover it)."""
+
+    values: np.ndarray
+    marks: np.ndarray
+    reference: float | None
+    notes: tuple[str, ...] = ()
+
+
+def series_rates(ds, state, result) -> SeriesRates:
+    """Per 1,000 children aged 10-17 for the chart of a result; FilterError when rates do not apply."""
+    s = result.series
+    if s is None:
+        raise FilterError(result.chart_refusal or "There is nothing to chart.")
+    ctx = context(ds, state, result.rows)
+    vals = np.full(s.values.shape, np.nan)
+    marks = np.full(s.values.shape, "", dtype=object)
+    status = s.status
+    for i, g in enumerate(s.groups):
+        for j, st in enumerate(s.stacks):
+            fixed = dict(_fixed(s.group_by, g)) if s.group_by in RATE_GROUPS else {}
+            if s.stack_by in RATE_GROUPS:
+                fixed.update(_fixed(s.stack_by, st))
+            if status is not None and status[i, j] not in ("full", "partial"):
+                marks[i, j] = status[i, j]
+                continue
+            if (s.group_by in (schema.FORCE, schema.AREA) and g in NO_RATE) or \
+                    (s.stack_by in (schema.FORCE, schema.AREA) and st in NO_RATE):
+                marks[i, j] = "[z]"
+                continue
+            r = rate(int(s.values[i, j]), ctx.span(**fixed).children())
+            if r is None:
+                marks[i, j] = "[z]"
+            else:
+                vals[i, j] = r
+    return SeriesRates(vals, marks, _reference(ds, state, result, ctx), ctx.notes)
+
+
+def _reference(ds, state, result, ctx: RateContext) -> float | None:
+    """England and Wales' rate under the filters (forces aside), from the police force counts 'if
+    ticked', when the data covers every territorial force."""
+    counts = result.facet_counts.get(schema.FORCE)
+    if counts is None or result.facet_unit != "count" or not ds.has(schema.FORCE):
+        return None
+    cats = ds.categories(schema.FORCE)
+    if not set(TERRITORIAL) <= set(ds.values_present(schema.FORCE)):
+        return None
+    total = int(sum(int(n) for c, n in zip(cats, counts) if c in TERRITORIAL or c == "British Transport Police"))
+    return rate(total, Span(None, ctx.ages, ctx.sexes, ctx.years).children())
+
+
+def map_values(ds, state, result, per_children: bool) -> tuple[dict[str, object], dict[str, object], float | None]:
+    """Per force, the count 'if ticked' (the police force filter's own counts) and, when asked, the
+    rate; a force the sources do not cover is '[x]'. Returns (counts, rates, England and Wales' rate)."""
+    counts_arr = result.facet_counts.get(schema.FORCE)
+    if counts_arr is None or result.facet_unit != "count":
+        return {}, {}, None
+    cats = ds.categories(schema.FORCE)
+    cov = ds.coverage
+    present = set(ds.values_present(schema.FORCE))
+    counts: dict[str, object] = {}
+    for c, n in zip(cats, counts_arr):
+        if c not in schema.FORCE_NAMES:
+            continue
+        counts[c] = int(n) if c in present else "[x]"
+    if cov is not None and not cov.complete and schema.FORCE in cov.dims:
+        for c in list(counts):
+            st = cov.status({schema.FORCE: c})
+            if st not in ("full", "partial"):
+                counts[c] = st
+    if not per_children:
+        return counts, {}, None
+    ctx = context(ds, state, result.rows)
+    rates_: dict[str, object] = {}
+    for c, n in counts.items():
+        if c in NO_RATE:
+            rates_[c] = "[z]"
+        elif isinstance(n, int):
+            r = rate(n, ctx.span(force=c).children())
+            rates_[c] = "[z]" if r is None else r
+        else:
+            rates_[c] = n
+    return counts, rates_, _reference(ds, state, result, ctx)
+
+
+def rated_series(series, rates: SeriesRates):
+    """The chart series with its values replaced by rates (cells with no rate: 0, and their mark as
+    the cell's status, so the chart shows 'no data' instead of a bar)."""
+    from dataclasses import replace as _replace
+
+    status = np.where(rates.marks == "", "full", rates.marks).astype(object)
+    if series.status is not None:
+        status = np.where(series.status == "partial", "partial", status).astype(object)
+    return _replace(series, values=np.nan_to_num(rates.values, nan=0.0), status=status,
+                    measure=RATE_HEADER.lower())
+
+
+def stack_rates_refusal(series) -> str:
+    """Rates of stacks with different denominators (by sex, age, force, year) do not add up into a bar."""
+    if series is not None and series.stack_by in RATE_GROUPS:
+        return ("Rates by this stack have different denominators and cannot be stacked into one bar: choose "
+                "'(none)' under Stack by, or group by it instead.")
+    return ""

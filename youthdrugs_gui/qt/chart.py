@@ -48,6 +48,9 @@ def abbreviate(text: str, max_chars: int) -> str:
 
 
 def _fmt(n: int | float) -> str:
+    """Counts as whole numbers with separators; rates with one decimal place."""
+    if isinstance(n, (float, np.floating)) and not float(n).is_integer():
+        return f"{float(n):,.1f}"
     return f"{int(n):,}"
 
 
@@ -187,7 +190,11 @@ class CountAxis(pg.AxisItem):
         self.setStyle(maxTickLevel=1)
         self.setTickFont(QFont())
 
+    whole = True  # counts: whole numbers only; rates: any spacing
+
     def tickValues(self, minVal, maxVal, size):
+        if not self.whole:
+            return super().tickValues(minVal, maxVal, size)
         levels = []
         for spacing, values in super().tickValues(minVal, maxVal, size):
             if spacing < 1:
@@ -198,6 +205,8 @@ class CountAxis(pg.AxisItem):
         return levels
 
     def tickStrings(self, values, scale, spacing):
+        if not self.whole:
+            return [f"{v:,.1f}" for v in values]
         return [f"{int(round(v)):,}" for v in values]
 
 
@@ -313,7 +322,7 @@ class ChartTableDialog(QDialog):
                     it.setTextAlignment(right)
                 else:
                     it = QStandardItem(_fmt(v))
-                    it.setData(int(v), Qt.ItemDataRole.UserRole)
+                    it.setData(float(v) if isinstance(v, (float, np.floating)) else int(v), Qt.ItemDataRole.UserRole)
                     it.setTextAlignment(right)
                 it.setEditable(False)
                 items.append(it)
@@ -340,6 +349,7 @@ class ChartPanel(QWidget):
     """Shows one ChartSeries; says what the user wants, never filters anything itself."""
 
     grouping_changed = Signal(str, object)  # group_by, stack_by or None
+    rate_mode_chosen = Signal(bool)  # counts (False) or rates per 1,000 children aged 10-17 (True)
     bar_clicked = Signal(str, str)  # group-by column, the group value
     mode_changed = Signal(str)  # "bar" or "line"
 
@@ -370,12 +380,23 @@ class ChartPanel(QWidget):
         self.stack_combo = QComboBox()
         self.stack_combo.setAccessibleName("Stack chart by")
         self.stack_combo.setToolTip("Split each bar by this column's values")
+        self.values_combo = QComboBox()
+        self.values_combo.addItem("Counts", False)
+        self.values_combo.addItem("Per 1,000 children", True)
+        self.values_combo.setAccessibleName("Chart shows")
+        self.values_combo.setToolTip("Counts, or rates per 1,000 children aged 10-17 (ONS mid-year estimates) "
+                                     "with England and Wales as a dashed line")
+        for combo in (self.values_combo,):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(3)
+        self.values_combo.currentIndexChanged.connect(
+            lambda _i: self.rate_mode_chosen.emit(bool(self.values_combo.currentData())))
         self.mode_combo = QComboBox()
         self.mode_combo.setAccessibleName("Chart type")
         self.mode_combo.setToolTip("Bars, or lines over the financial years (only when grouping by year)")
         self.mode_combo.addItem("Bars", "bar")
         self.mode_combo.addItem("Lines", "line")
-        self.table_button = QPushButton("Show as &table")
+        self.table_button = QPushButton("&Table")
         self.table_button.setAccessibleName("Show chart as table")
         self.table_button.setToolTip("The chart's numbers in a table you can copy")
         self.save_button = QToolButton()
@@ -400,6 +421,7 @@ class ChartPanel(QWidget):
         bar.addWidget(stack_label)
         bar.addWidget(self.stack_combo, 1)
         bar.addWidget(self.mode_combo)
+        bar.addWidget(self.values_combo)
         bar.addStretch(0)
         bar.addWidget(self.table_button)
         bar.addWidget(self.save_button)
@@ -446,6 +468,14 @@ class ChartPanel(QWidget):
         self.no_data_label.setAccessibleName("Chart key")
         self.no_data_label.setWordWrap(True)
         self.no_data_label.setVisible(False)
+        # England and Wales' rate under the same filters, when rates are shown
+        self._reference = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#444444", width=1.5,
+                                                                               style=Qt.PenStyle.DashLine),
+                                          label="", labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]})
+        self._reference.setZValue(60)
+        self._reference.setVisible(False)
+        self.plot.addItem(self._reference)
+        self._reference_value: float | None = None
         self._message_item = pg.TextItem("", anchor=(0.5, 0.5))
         self._message_item.setParentItem(self.vb)
         self._message_item.setTextWidth(360)
@@ -547,6 +577,25 @@ class ChartPanel(QWidget):
         if self._table_dialog is not None and self._table_dialog.isVisible():
             self._table_dialog.set_frame(self.table_frame(), self._table_caption())
 
+    def set_rate_mode(self, on: bool) -> None:
+        i = 1 if on else 0
+        if self.values_combo.currentIndex() != i:
+            self.values_combo.blockSignals(True)
+            self.values_combo.setCurrentIndex(i)
+            self.values_combo.blockSignals(False)
+
+    def set_reference(self, value: float | None) -> None:
+        """Draw England and Wales' rate as a dashed line (None: no line)."""
+        self._reference_value = value
+        if value is None:
+            self._reference.setVisible(False)
+            return
+        self._reference.setValue(value)
+        self._reference.label.setFormat(f"England and Wales {value:.1f}")
+        self._reference.setVisible(True)
+        if value * 1.08 > self._view_top:
+            self._set_view(self._view_x, value * 1.12)
+
     def set_context(self, lines: list[str], synthetic: bool = False) -> None:
         """The heading a saved image and the chart's table carry: the synthetic-data line where it
         applies, the title with the filters in words, the source."""
@@ -624,7 +673,7 @@ class ChartPanel(QWidget):
         if hit is not None and s is not None:
             group, stack = hit
             i, j = s.groups.index(group), s.stacks.index(stack)
-            value = int(s.values[i, j])
+            value = s.values[i, j]
             if s.status is not None and s.status[i, j] != "full":
                 return f"{self._value_name(s.group_by, group)}: {_STATUS_WORDS.get(s.status[i, j], '')}" \
                     + ("" if s.status[i, j] != "partial" else f" {_fmt(value)}")
@@ -795,7 +844,10 @@ class ChartPanel(QWidget):
         label = self._labels.get(s.group_by, s.group_by)
         if self.x_axis.labelText != label:
             self.x_axis.setLabel(label)
-        self._set_ylabel(f"Count ({s.measure})" if s.measure else "Count")
+        rates = bool(s.measure) and s.measure.startswith("per 1,000")
+        self.y_axis.whole = not rates
+        self._set_ylabel(s.measure[:1].upper() + s.measure[1:] if rates else
+                         (f"Count ({s.measure})" if s.measure else "Count"))
         colour_key = s.stack_by or ""
         if colour_key != self._colour_key:
             self._colour_key, self._colours = colour_key, {}
@@ -1049,7 +1101,8 @@ class ChartPanel(QWidget):
         s = self._series
         if s is None:
             return self._message
-        what = f"Count ({s.measure})" if s.measure else "Count"
+        what = (s.measure[:1].upper() + s.measure[1:] if s.measure.startswith("per 1,000") else f"Count ({s.measure})") \
+            if s.measure else "Count"
         text = f"{what} by {self._labels.get(s.group_by, s.group_by)}"
         if s.stack_by:
             text += f" and {self._labels.get(s.stack_by, s.stack_by)}"
@@ -1065,7 +1118,7 @@ class ChartPanel(QWidget):
         kind = "Line chart" if self._drawn_mode == "line" else "Bar chart"
         self.graphics.setAccessibleDescription(
             f"{kind}: {self._caption()}; {len(s.groups)} groups; highest {s.groups[i]} with {_fmt(totals[i])}. "
-            f"Use 'Show as table' to read every value.")
+            f"Use 'Table' (Ctrl+T) to read every value.")
 
     # ---- events --------------------------------------------------------------------------------------------
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:

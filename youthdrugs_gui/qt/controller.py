@@ -32,6 +32,7 @@ class Controller(QObject):
     history_changed = Signal(bool, bool)  # can undo, can redo
     grouping_changed = Signal(str, object)  # group_by, stack_by
     busy_changed = Signal(bool)  # the engine is working on a change off the UI thread
+    rate_mode_changed = Signal(bool)  # counts (False) or rates per 1,000 children aged 10-17 (True)
     _job_done = Signal(object)  # (sequence, engine, result, sorted rows), from the worker thread
     _sort_done = Signal(object)  # (token, engine, rows, column, descending, order or exception)
 
@@ -43,6 +44,7 @@ class Controller(QObject):
         self.result: Result | None = None
         self.group_by: str | None = None
         self.stack_by: str | None = None
+        self.rate_mode = False
         self._undo: list[FilterState] = []
         self._redo: list[FilterState] = []
         self._timer = QTimer(self)
@@ -192,6 +194,14 @@ class Controller(QObject):
         self.grouping_changed.emit(self.group_by, self.stack_by)
         self._schedule()
 
+    def set_rate_mode(self, on: bool) -> None:
+        """Show rates per 1,000 children aged 10-17 (chart and map) instead of counts."""
+        if bool(on) == self.rate_mode:
+            return
+        self.rate_mode = bool(on)
+        self.rate_mode_changed.emit(self.rate_mode)
+        self._schedule()
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -248,7 +258,8 @@ class Controller(QObject):
         assert self.engine is not None
         self._seq += 1
         seq = self._seq
-        result, ordered = _compute(self.engine, self.state, self.group_by, self.stack_by, self._table_sort)
+        result, ordered = _compute(self.engine, self.state, self.group_by, self.stack_by, self._table_sort,
+                                   self.rate_mode)
         self._publish(seq, result, ordered)
 
     def _start_job(self) -> None:
@@ -257,7 +268,7 @@ class Controller(QObject):
             return
         self._pending = False
         self._seq += 1
-        args = (self._seq, self.engine, self.state, self.group_by, self.stack_by, self._table_sort)
+        args = (self._seq, self.engine, self.state, self.group_by, self.stack_by, self._table_sort, self.rate_mode)
         emit = self._job_done.emit
 
         def job():
@@ -362,11 +373,37 @@ class Controller(QObject):
 
 
 def _compute(engine: Engine, state: FilterState, group_by: str | None, stack_by: str | None,
-             table_sort: tuple[str, bool] | None) -> tuple[Result, tuple[str, bool, np.ndarray] | None]:
-    """The engine's work for one change: the result, and if the table is sorted, its rows in that order
-    (with the column and direction)."""
-    result = engine.apply(state, group_by, stack_by)
+             table_sort: tuple[str, bool] | None,
+             rate_mode: bool = False) -> tuple[Result, tuple[str, bool, np.ndarray] | None]:
+    """The engine's work for one change: the result (with the map's figures, and rates when asked for),
+    and if the table is sorted, its rows in that order (with the column and direction)."""
+    result = _with_rates(engine, state, engine.apply(state, group_by, stack_by), rate_mode)
     ordered = None
     if table_sort is not None and len(result.rows):
         ordered = (*table_sort, engine.sort_rows(result.rows, *table_sort))
     return result, ordered
+
+
+def _with_rates(engine: Engine, state: FilterState, result: Result, rate_mode: bool) -> Result:
+    """The result with the map's figures per force and, in rate mode, the chart's rates (core work)."""
+    from dataclasses import replace
+
+    from ..core import rates
+    from ..core.errors import YouthDrugsError
+
+    ds = engine.ds
+    chart_rates, refusal, force_map = None, "", None
+    if rate_mode:
+        try:
+            refusal = rates.stack_rates_refusal(result.series)
+            if not refusal and result.series is not None:
+                chart_rates = rates.series_rates(ds, state, result)
+        except YouthDrugsError as exc:
+            refusal = str(exc)
+    if ds.has(schema.FORCE):
+        try:
+            force_map = rates.map_values(ds, state, result, rate_mode)
+        except YouthDrugsError as exc:
+            refusal = refusal or str(exc)
+            force_map = rates.map_values(ds, state, result, False)
+    return replace(result, rates=chart_rates, rate_refusal=refusal, force_map=force_map)

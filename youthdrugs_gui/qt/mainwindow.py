@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -60,9 +61,16 @@ class MainWindow(QMainWindow):
         self.table = TableView()
         self.table.setModel(self.model)
         self.chart = ChartPanel()
+        from .map_panel import MapPanel
+
+        self.map = MapPanel()
+        self.views = QTabWidget()
+        self.views.setAccessibleName("Chart and map")
+        self.views.addTab(self.chart, "&Chart")
+        self.views.addTab(self.map, "&Map")
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.table)
-        self.right.addWidget(self.chart)
+        self.right.addWidget(self.views)
         self.right.setStretchFactor(0, 3)
         self.right.setStretchFactor(1, 2)
         self.split = QSplitter(Qt.Orientation.Horizontal)
@@ -71,7 +79,7 @@ class MainWindow(QMainWindow):
         self.split.setStretchFactor(0, 0)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([330, 1070])
-        self.right.setSizes([480, 360])
+        self.right.setSizes([380, 460])
         self.split.setChildrenCollapsible(False)
         self.right.setChildrenCollapsible(False)
         # What is shown, where the user looks: which measure and area level (never added), and the notes
@@ -152,6 +160,11 @@ class MainWindow(QMainWindow):
         self.controller.grouping_changed.connect(self.chart.set_grouping)
         self.chart.grouping_changed.connect(self.controller.set_grouping)
         self.chart.bar_clicked.connect(self.controller.cross_filter)
+        self.map.area_clicked.connect(self.controller.cross_filter)
+        self.chart.rate_mode_chosen.connect(self.controller.set_rate_mode)
+        self.map.rate_mode_chosen.connect(self.controller.set_rate_mode)
+        self.controller.rate_mode_changed.connect(self.chart.set_rate_mode)
+        self.controller.rate_mode_changed.connect(self.map.set_rate_mode)
         self.loader.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
@@ -336,10 +349,35 @@ class MainWindow(QMainWindow):
         self._show_banner(ds, result)
         from ..core.cover import heading_lines
 
-        self.chart.set_context(heading_lines(ds, result.state.describe(ds)), ds.synthetic)
-        self.chart.set_series(result.series, result.chart_refusal or (
-            "No rows match these filters." if not result.n_rows else ""))
+        heading = heading_lines(ds, result.state.describe(ds))
+        self.chart.set_context(heading, ds.synthetic)
+        series, refusal, reference = result.series, result.chart_refusal, None
+        if self.controller.rate_mode:
+            from ..core.rates import rated_series
+
+            if result.rates is not None:
+                series, reference = rated_series(result.series, result.rates), result.rates.reference
+            elif result.rate_refusal:
+                series, refusal = None, result.rate_refusal
+        self.chart.set_series(series, refusal or ("No rows match these filters." if not result.n_rows else ""))
+        self.chart.set_reference(reference)
+        self._show_map(ds, result, heading)
         self.chart.set_highlighted(set(result.highlight) if result.highlight is not None else None)
+
+    def _show_map(self, ds: Dataset, result: Result, heading: list[str]) -> None:
+        from ..core.rates import POPULATION_SOURCE, RATE_HEADER
+
+        if result.force_map is None:
+            self.map.show_values({}, {}, None, "count", None, tuple(heading),
+                                 f"{ds.name} has no police force column to map.")
+            return
+        counts, rates, reference = result.force_map
+        rate_mode = self.controller.rate_mode and bool(rates)
+        what = RATE_HEADER.lower() if rate_mode else result.unit_words
+        message = result.rate_refusal if self.controller.rate_mode and not rates else ""
+        self.map.show_values(counts, rates if rate_mode else {}, reference if rate_mode else None, what,
+                             result.state.selected(schema.FORCE), tuple(heading), message,
+                             (POPULATION_SOURCE,) if rate_mode else ())
 
     def _show_banner(self, ds: Dataset, result: Result) -> None:
         from ..core.notes import part_banner
