@@ -154,26 +154,71 @@ def test_hover_tooltips(shown):
 
 
 def test_long_category_names_are_abbreviated(panel, qtbot):
-    values = np.arange(44 * 4, dtype=np.int64).reshape(44, 4)
-    s = ChartSeries(schema.FORCE, schema.DRUG_CLASS, schema.FORCE_NAMES, schema.DRUG_CLASSES, values, None)
+    names = schema.FORCE_NAMES[:12]  # up to a dozen values stay upright, names shortened to fit
+    values = np.arange(12 * 4, dtype=np.int64).reshape(12, 4)
+    s = ChartSeries(schema.FORCE, schema.DRUG_CLASS, names, schema.DRUG_CLASSES, values, None)
+    panel.resize(420, 400)
     panel.show()
     qtbot.waitExposed(panel)
     panel.set_series(s)
     qtbot.wait(10)
     axis = panel.x_axis
-    assert axis.full_labels == schema.FORCE_NAMES
+    assert axis.full_labels == names
     shown = axis.shown_labels
-    assert len(shown) == 44 and axis.upright
-    assert any(t.endswith(ELLIPSIS) for t in shown)
+    assert len(shown) == 12
     for full, short in zip(axis.full_labels, shown):
         assert short == "" or short == full or (short.endswith(ELLIPSIS) and full.startswith(short[:-1]))
-    i = schema.FORCE_NAMES.index("British Transport Police")
-    assert panel.hover_text(i, 1).startswith("British Transport Police — Drug class A")
+    i = names.index("Devon and Cornwall")
+    assert panel.hover_text(i, 1).startswith("Devon and Cornwall — Drug class A")
     # few short names lie level and whole
     panel.set_series(flat(groups=("Kent", "Essex", "Surrey")))
     qtbot.wait(10)
     assert not axis.upright and axis.shown_labels == ["Kent", "Essex", "Surrey"]
     assert abbreviate("Greater Manchester", 12) == "Greater Man" + ELLIPSIS
+
+
+def test_many_values_go_across_with_whole_names_sorted_by_value(panel, qtbot):
+    values = np.arange(44 * 4, dtype=np.int64).reshape(44, 4) % 17
+    s = ChartSeries(schema.FORCE, schema.DRUG_CLASS, schema.FORCE_NAMES, schema.DRUG_CLASSES, values, None)
+    panel.resize(1000, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_series(s)
+    assert panel.plot_stack.currentWidget() is panel.hbars and panel.sort_combo.isVisibleTo(panel)
+    ticks = [t for _, t in panel.hbars.left._tickLevels[0]]
+    assert set(ticks) == set(schema.FORCE_NAMES)  # whole names, none cut
+    totals = dict(zip(schema.FORCE_NAMES, values.sum(axis=1)))
+    order = panel.hbars.order
+    assert [totals[g] for g in order] == sorted(totals.values(), reverse=True)
+    panel.sort_combo.setCurrentIndex(1)  # A-Z
+    assert panel.hbars.order == sorted(schema.FORCE_NAMES, key=lambda g: schema.FORCE_NAMES.index(g))
+    # each bar has a readable row; the plot scrolls rather than squeezing them
+    assert panel.hbars.graphics.minimumHeight() >= 44 * 18
+    with qtbot.waitSignal(panel.bar_clicked) as sig:
+        vb = panel.hbars.vb
+        row = panel.hbars.order.index("Essex")
+        scene = vb.mapViewToScene(QPointF(1.0, row))
+        panel.hbars.graphics.scene().sigMouseClicked.emit(_Click(scene))
+    assert sig.args == [schema.FORCE, "Essex"]
+
+
+class _Click:
+    """A left click at a scene position (what pyqtgraph's scene hands its listeners)."""
+
+    def __init__(self, pos):
+        self._pos = pos
+
+    def button(self):
+        return Qt.MouseButton.LeftButton
+
+    def double(self):
+        return False
+
+    def scenePos(self):
+        return self._pos
+
+    def accept(self):
+        pass
 
 
 def test_export_png_and_svg(panel, tmp_path):

@@ -21,7 +21,7 @@ from PySide6.QtGui import (QAction, QColor, QFont, QFontMetricsF, QGuiApplicatio
                            QPalette, QStandardItem, QStandardItemModel)
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QGraphicsItem, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTableView,
-                               QToolButton, QToolTip, QVBoxLayout, QWidget)
+                               QStackedWidget, QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from ..core import schema
 from ..core.errors import YouthDrugsError
@@ -422,6 +422,14 @@ class ChartPanel(QWidget):
         bar.addWidget(self.stack_combo, 1)
         bar.addWidget(self.mode_combo)
         bar.addWidget(self.values_combo)
+        self.sort_combo = QComboBox()
+        self.sort_combo.addItem("By value", True)
+        self.sort_combo.addItem("A-Z", False)
+        self.sort_combo.setAccessibleName("Order of the bars")
+        self.sort_combo.setToolTip("With many values the bars go across: largest first, or in alphabetical order")
+        self.sort_combo.setVisible(False)
+        self.sort_combo.currentIndexChanged.connect(lambda _i: self._redraw())
+        bar.addWidget(self.sort_combo)
         bar.addStretch(0)
         bar.addWidget(self.table_button)
         bar.addWidget(self.save_button)
@@ -484,7 +492,15 @@ class ChartPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
-        lay.addWidget(self.graphics, 1)
+        # many values (44 forces): bars across, with whole names and a row each (see hbar_chart.py)
+        from .hbar_chart import HBarChart
+
+        self.hbars = HBarChart()
+        self.hbars.bar_clicked.connect(self.bar_clicked)
+        self.plot_stack = QStackedWidget()
+        self.plot_stack.addWidget(self.graphics)
+        self.plot_stack.addWidget(self.hbars)
+        lay.addWidget(self.plot_stack, 1)
         lay.addWidget(self.no_data_label)
 
         self.graphics.viewport().installEventFilter(self)
@@ -566,10 +582,15 @@ class ChartPanel(QWidget):
         self._series = series
         self._message = message
         empty = series is None or not series.groups or series.values.size == 0
+        across = not empty and self._across(series)
+        self.plot_stack.setCurrentWidget(self.hbars if across else self.graphics)
+        self.sort_combo.setVisible(across)
         if empty:
             text = message or ("Nothing to chart: no rows match these filters." if series is not None
                                else "Nothing to chart yet.")
             self._show_nothing(text)
+        elif across:
+            self._draw_across(series)
         else:
             self._draw(series)
         self._update_mode_enabled()
@@ -584,9 +605,27 @@ class ChartPanel(QWidget):
             self.values_combo.setCurrentIndex(i)
             self.values_combo.blockSignals(False)
 
+    def _across(self, s: ChartSeries) -> bool:
+        """Bars across for groupings with many values that have no order of their own."""
+        from .hbar_chart import MIN_GROUPS
+
+        ordered = (schema.FINANCIAL_YEAR, schema.AGE, schema.AGE_BAND)
+        return len(s.groups) >= MIN_GROUPS and s.group_by not in ordered and self.mode == "bar"
+
+    def _draw_across(self, s: ChartSeries) -> None:
+        self._message_item.hide()
+        colours = [self._colour(st) for st in s.stacks]
+        self.hbars.show_series(s, colours, by_value=bool(self.sort_combo.currentData()), highlight=self._highlight,
+                               status=s.group_status(), reference=self._reference_value, dim=self._dim)
+        self._set_legend(tuple(s.stacks) if s.stack_by is not None else (), "bar")
+        self._drawn_mode = "bar"
+
     def set_reference(self, value: float | None) -> None:
         """Draw England and Wales' rate as a dashed line (None: no line)."""
         self._reference_value = value
+        s = self._series
+        if s is not None and self.plot_stack.currentWidget() is self.hbars:
+            self._draw_across(s)
         if value is None:
             self._reference.setVisible(False)
             return
@@ -615,7 +654,9 @@ class ChartPanel(QWidget):
         self._highlight = new
         s = self._series
         if s is not None and s.groups and s.values.size:
-            if self._drawn_mode == "bar":
+            if self.plot_stack.currentWidget() is self.hbars:
+                self._draw_across(s)
+            elif self._drawn_mode == "bar":
                 self._style_bars(s, force=True)
             else:
                 self._draw(s)
@@ -745,6 +786,9 @@ class ChartPanel(QWidget):
         return self._table_dialog
 
     # ---- export ------------------------------------------------------------------------------------
+    def _shown_graphics(self):
+        return self.hbars.graphics if self.plot_stack.currentWidget() is self.hbars else self.graphics
+
     def image_heading(self) -> list[str]:
         """The lines above a saved chart: synthetic line, title and filters, source, what is counted."""
         return [*self._context, self._caption()]
@@ -755,8 +799,9 @@ class ChartPanel(QWidget):
         from . import chart_image
 
         with self._print_style():
-            data = chart_image.render_png(self.graphics.scene(), self.graphics.ci.sceneBoundingRect(),
-                                          self.image_heading(), int(width or max(1600, self.graphics.width())))
+            g = self._shown_graphics()
+            data = chart_image.render_png(g.scene(), g.ci.sceneBoundingRect(),
+                                          self.image_heading(), int(width or max(1600, g.width())))
         chart_image.save(path, data)
 
     def export_svg(self, path: str | Path) -> None:
@@ -767,7 +812,8 @@ class ChartPanel(QWidget):
         from . import chart_image
 
         with self._print_style():
-            data = chart_image.render_svg(self.graphics.scene(), self.graphics.ci.sceneBoundingRect(),
+            g = self._shown_graphics()
+            data = chart_image.render_svg(g.scene(), g.ci.sceneBoundingRect(),
                                           self.image_heading(), " — ".join(self.image_heading()),
                                           self.graphics.accessibleDescription())
         chart_image.save(path, data)
@@ -1037,6 +1083,8 @@ class ChartPanel(QWidget):
         self._outline = bg
         self._text_colour = fg
         self.graphics.setBackground(bg)
+        if getattr(self, "hbars", None) is not None:
+            self.hbars.set_colours(bg, fg)
         for axis in (self.x_axis, self.y_axis):
             axis.setPen(pg.mkPen(fg))
             axis.setTextPen(pg.mkPen(fg))
