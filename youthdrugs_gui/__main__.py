@@ -10,9 +10,9 @@ def main(argv: list[str] | None = None) -> int:
     from .core.cli import SUBCOMMANDS, run_cli
 
     if args and (args[0] in SUBCOMMANDS or args[0] in ("-h", "--help", "--version")):
-        from .qt.render import svg_to_png
+        from .qt.render import html_to_pdf, svg_to_png
 
-        return run_cli(args, render_png=svg_to_png)
+        return run_cli(args, render_png=svg_to_png, render_pdf=html_to_pdf)
     from .qt.app import run_gui
 
     return run_gui(args)

@@ -415,7 +415,7 @@ def test_disk_full_at_fsync(tmp_path, monkeypatch):
     assert parts(tmp_path) == []
 
 
-def test_failed_rename_of_record_drops_the_stale_one(tmp_path, monkeypatch):
+def test_failed_rename_of_record_keeps_the_old_pair(tmp_path, monkeypatch):
     out = _old_content(tmp_path)
     real = os.replace
 
@@ -427,8 +427,8 @@ def test_failed_rename_of_record_drops_the_stale_one(tmp_path, monkeypatch):
     monkeypatch.setattr(export.os, "replace", replace)
     with pytest.raises(ExportError):
         export_rows(tiny(), np.arange(3), out)
-    assert out.read_bytes().startswith(b"\xef\xbb\xbfPolice force")  # the new export is complete
-    assert not sidecar_path(out).exists()  # no record describing the old file
+    assert out.read_bytes() == b"old content\r\n"  # the export and its record are committed as one pair:
+    assert sidecar_path(out).read_text() == "old record"  # on failure the old pair stays as it was
     assert parts(tmp_path) == []
 
 

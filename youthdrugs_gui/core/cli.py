@@ -8,15 +8,16 @@ never a partial output file."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
 from .. import __version__
 from . import schema
-from .errors import FilterError, YouthDrugsError
+from .errors import FilterError, YouthDrugsError, one_line
 from .filters import Engine, FilterState
 
-SUBCOMMANDS = ("export", "info", "map")
+SUBCOMMANDS = ("export", "info", "map", "report")
 
 
 class _UsageError(YouthDrugsError):
@@ -109,6 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--round-to", type=int, metavar="BASE", help="round counts to the nearest BASE")
     m.add_argument("-o", "--output", required=True, metavar="OUT.svg|OUT.png", help="image to write")
 
+    r = sub.add_parser("report", help="the filtered view as a board paper: PDF (A4) or one HTML file")
+    _add_filters(r)
+    r.add_argument("--group-by", metavar="COL", default=schema.FINANCIAL_YEAR,
+                   help="the chart's and the table's grouping (default: financial year)")
+    r.add_argument("--stack-by", metavar="COL", help="and a second column")
+    r.add_argument("--rate", action="store_true", help="rates per 1,000 children aged 10-17 beside the counts")
+    r.add_argument("--suppress-below", type=int, metavar="K", help="show counts 1 to K-1 as [c], audited")
+    r.add_argument("--round-to", type=int, metavar="BASE", help="round counts to the nearest BASE")
+    r.add_argument("--title", metavar="TEXT", help="the report's title (default: the filters in words)")
+    r.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.html", help="report to write")
+
     i = sub.add_parser("info", help="what a file holds and how it was read")
     i.add_argument("files", nargs="+", metavar="FILE")
     i.add_argument("--source-format", choices=["generic", "policeuk", "homeoffice", "yjb"])
@@ -165,7 +177,9 @@ def _export(opts) -> str:
 
     out = Path(opts.output)
     fmt = opts.format or (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".csv", ".xlsx") else "csv")
-    ex._check_target(out)  # an output that cannot be written is said before a large file is read
+    # an output that cannot be written, or would replace an input, the mapping or the view (or their
+    # provenance record would), is said before a large file is read
+    ex.check_targets(out, inputs=opts.files, mapping=opts.mapping, view=opts.view)
     ds = _load(opts)
     engine = Engine(ds)
     state = _state_from(opts, engine)
@@ -188,8 +202,6 @@ def _export(opts) -> str:
         if opts.rate:
             return _export_rates(opts, ds, engine, state, result, out, fmt, prov, synthetic)
         if opts.round_to is not None:
-            if opts.round_to < 2:
-                raise FilterError("--round-to must be 2 or more (commonly 5).")
             table = suppress(table, k=k or opts.round_to, by=by, round_to=opts.round_to)
         elif k is not None:
             table = suppress(table, k=k, by=by)
@@ -197,7 +209,7 @@ def _export(opts) -> str:
             table = tabulate(table, by=by)
         res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
         return (f"Wrote a table of {res.rows:,} rows ({', '.join(ds.label(g) for g in group)}) to {res.path}: "
-                f"{result.totals_text()}{synthetic}")
+                f"{_totals_words(result, opts)}{synthetic}")
     if opts.suppress_below is not None or opts.round_to is not None or opts.rate:
         raise FilterError("--suppress-below, --round-to and --rate apply to summary tables: add --group-by COLUMN.")
     cols = [ds.resolve_column(c) for c in _names(opts.columns)] if opts.columns else None
@@ -217,7 +229,20 @@ def _export_rates(opts, ds, engine, state, result, out, fmt, prov, synthetic) ->
     prov = {**prov, "population": POPULATION_SOURCE, "rate_notes": notes}
     res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
     return (f"Wrote a table of {res.rows:,} rows with rates per 1,000 children aged 10-17 "
-            f"({ds.label(ds.resolve_column(opts.group_by))}) to {res.path}: {result.totals_text()}{synthetic}")
+            f"({ds.label(ds.resolve_column(opts.group_by))}) to {res.path}: {_totals_words(result, opts)}{synthetic}")
+
+
+def _totals_words(result, opts) -> str:
+    """The totals for the summary line; for a protected table only what the table itself may show (the
+    terminal is a place the figures go too)."""
+    if opts.round_to is None and opts.suppress_below is None:
+        return result.totals_text()
+    if opts.round_to is not None:
+        return "counts rounded to the nearest " + str(opts.round_to) + " in the file"
+    k = opts.suppress_below
+    if any(1 <= v < k for _, _, v in result.parts) or any(1 <= v < k for v in result.totals.values()):
+        return f"counts of 1 to {k - 1} shown as [c] in the file"
+    return result.totals_text()
 
 
 def _map(opts, render_png=None) -> str:
@@ -230,7 +255,7 @@ def _map(opts, render_png=None) -> str:
     kind = out.suffix.lower().lstrip(".")
     if kind not in ("svg", "png"):
         raise FilterError(f"-o {out.name}: a map is written as .svg or .png.")
-    ex._check_target(out)
+    ex.check_targets(out, inputs=opts.files, mapping=opts.mapping, view=opts.view, sidecar=False)
     ds = _load(opts)
     engine = Engine(ds)
     state = _state_from(opts, engine)
@@ -257,19 +282,88 @@ def _map(opts, render_png=None) -> str:
     return f"Wrote a map of {len(values)} police force areas ({what}) to {out}{synthetic}"
 
 
+def _report(opts, render_pdf=None) -> str:
+    from . import export as ex
+    from .report import make_report, to_html
+
+    out = Path(opts.output)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "html", "htm"):
+        raise FilterError(f"-o {out.name}: a report is written as .pdf or .html.")
+    if kind == "pdf" and render_pdf is None:
+        raise FilterError("PDF reports need the window's drawing library; write an .html report instead.")
+    for name, v in (("--suppress-below", opts.suppress_below), ("--round-to", opts.round_to)):
+        if v is not None and v < 2:
+            raise FilterError(f"{name} must be 2 or more.")
+    ex.check_targets(out, inputs=opts.files, mapping=opts.mapping, view=opts.view)
+    ds = _load(opts)
+    engine = Engine(ds)
+    state = _state_from(opts, engine)
+    rep = make_report(engine, state, group_by=ds.resolve_column(opts.group_by),
+                      stack_by=ds.resolve_column(opts.stack_by) if opts.stack_by else None, rate=opts.rate,
+                      k=opts.suppress_below, round_to=opts.round_to, title=opts.title, version=__version__)
+    if kind == "pdf":
+        data = render_pdf(to_html(rep, inline_images=False), rep.images)
+    else:
+        data = to_html(rep).encode("utf-8")
+    prov = {"filter_state": state.to_dict(), "filters_in_words": state.describe(ds), "report_title": rep.title,
+            "suppression": rep.rule}
+    ex.write_report(out, data, dataset=ds, provenance=prov)
+    synthetic = " (synthetic sample: no real children)" if ds.synthetic else ""
+    return f"Wrote the report \"{rep.title}\" to {out}{synthetic}"
+
+
 def _info(opts) -> str:
     from .sources import describe_mapping
 
     return describe_mapping(_load(opts)).rstrip("\n")
 
 
-def run_cli(argv: list[str], render_png=None) -> int:
-    """Run a subcommand; `render_png(svg_text) -> bytes` draws PNG images (given by the program's entry
-    point, which may use Qt; the core does not)."""
+class _CrashLogHandler(logging.Handler):
+    """Log records of warnings and errors go to the crash log, never to the terminal."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from .crashlog import log_exception
+
+            if record.exc_info and record.exc_info[0] is not None:
+                log_exception(*record.exc_info)
+            else:
+                msg = _LoggedMessage(f"{record.name}: {record.getMessage()}")
+                log_exception(_LoggedMessage, msg, None)
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            pass
+
+    def handleError(self, record: logging.LogRecord) -> None:  # logging's own would print to stderr
+        pass
+
+
+class _LoggedMessage(Exception):
+    """A log record without an exception, as the crash log writes it."""
+
+
+def _log_to_crash_file() -> None:
+    """The program's log records (warnings and worse) go to the crash log only: on the terminal, a
+    command that fails says one line, `error: ...`, and nothing else (no traceback before it)."""
+    lg = logging.getLogger("youthdrugs_gui")
+    if not any(isinstance(h, _CrashLogHandler) for h in lg.handlers):
+        lg.addHandler(_CrashLogHandler(logging.WARNING))
+    lg.propagate = False
+
+
+def _error(text: object) -> None:
+    """Print `error: <text>` as one line (control characters escaped, at most a few hundred characters)."""
+    print(f"error: {one_line(str(text))}", file=sys.stderr)
+
+
+def run_cli(argv: list[str], render_png=None, render_pdf=None) -> int:
+    """Run a subcommand; `render_png(svg_text) -> bytes` draws PNG images and `render_pdf(html, images)
+    -> bytes` PDF reports (given by the program's entry point, which may use Qt; the core does not)."""
+    _log_to_crash_file()
     try:
         opts = build_parser().parse_args(argv)
     except YouthDrugsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0)
@@ -278,24 +372,25 @@ def run_cli(argv: list[str], render_png=None) -> int:
             print(_export(opts))
         elif opts.command == "map":
             print(_map(opts, render_png))
+        elif opts.command == "report":
+            print(_report(opts, render_pdf))
         elif opts.command == "info":
             print(_info(opts))
         else:
             build_parser().print_help()
         return 0
     except YouthDrugsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was written.", file=sys.stderr)
+        _error("interrupted; nothing was written.")
         return 2
     except MemoryError:
-        print("error: there is not enough memory for this data; try a smaller extract.", file=sys.stderr)
+        _error("there is not enough memory for this data; try a smaller extract.")
         return 2
     except Exception as exc:  # a bug: log it, never show a traceback
         from .crashlog import log_exception
 
         log = log_exception(type(exc), exc, exc.__traceback__)
-        print(f"error: something unexpected went wrong ({type(exc).__name__}); details were saved to {log}",
-              file=sys.stderr)
+        _error(f"something unexpected went wrong ({type(exc).__name__}); details were saved to {log}")
         return 1

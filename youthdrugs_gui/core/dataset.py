@@ -16,8 +16,15 @@ from . import schema
 from .errors import LoadError
 from .schema import NOT_RECORDED, Role
 
-# A text column with more distinct values than this is searchable but not offered as a checklist.
 MAX_FACET_VALUES = 500
+"""A text column with more distinct values than this is searchable text (Role.TEXT), not a tick-list:
+a list of thousands of values is not a filter anyone can use, and builds slowly in the window."""
+
+MAX_NATURAL_SORT_VALUES = 1 << 16
+"""A text column with at most this many distinct values has them in natural order ('Item 2' before
+'Item 10', one Python sort key per value); one with more (an identifier, free text) has them in plain
+character order, sorted by Arrow with no Python object per value: a column of 10M distinct values took
+minutes and gigabytes the other way."""
 
 
 @dataclass(frozen=True)
@@ -124,12 +131,109 @@ def code_counts(codes: np.ndarray, n: int, weights: np.ndarray | None = None) ->
     return out if weights is None else np.rint(out).astype(np.int64)
 
 
+def text_codes(values) -> tuple[np.ndarray, "pa.Array"]:
+    """The distinct display texts of an Arrow array of strings, without a Python object per value: each
+    value stripped of surrounding white space, blanks and nulls left out. Returns each value's code into
+    the distinct texts (-1 for a blank) and those texts, in plain character order (sorted, then compared
+    with the next: a column already in order, such as an identifier, sorts in a second or two at 10M)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    v = values.cast(pa.large_string()) if not pa.types.is_large_string(values.type) else values
+    if v.null_count:
+        v = v.fill_null("")
+    v = pc.utf8_trim_whitespace(v)
+    n = len(v)
+    if n == 0:
+        return np.empty(0, dtype=np.int32), v
+    order = pc.array_sort_indices(v).to_numpy()
+    ranked = v.take(order)
+    del v
+    first = np.ones(n, dtype=bool)
+    if n > 1:
+        first[1:] = pc.not_equal(ranked.slice(1), ranked.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    group = np.cumsum(first, dtype=np.int64) - 1
+    texts = ranked.filter(pa.array(first))
+    del ranked
+    if len(texts) and texts[0].as_py() == "":  # the blank sorts first: it is no text
+        group -= 1
+        texts = texts.slice(1)
+    lut = np.empty(n, dtype=np.int32)
+    lut[order] = group
+    return lut, texts
+
+
+def categorical_of_texts(codes: np.ndarray, texts) -> pd.Categorical:
+    """A categorical from codes into distinct texts (an Arrow string array, known to be unique), without
+    pandas checking 10M categories for repeats (seconds) when it can be told they have none."""
+    cats = pd.Index(texts.to_pandas() if hasattr(texts, "to_pandas") else texts)
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    try:
+        dtype = fast(cats, False) if fast is not None else pd.CategoricalDtype(cats)
+    except (TypeError, ValueError):  # another pandas: its public, checking way
+        dtype = pd.CategoricalDtype(cats)
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+def _arrow_texts(uniques) -> "pa.Array":
+    """Distinct values as an Arrow array of strings (nulls where missing); through _cell_text one by one
+    only if they are not all strings."""
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(uniques, from_pandas=True)
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            return arr
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        pass
+    return pa.array([_cell_text(v) for v in uniques], type=pa.large_string())
+
+
+def _as_wide_category(s: pd.Series, codes: np.ndarray, uniques) -> pd.Series:
+    """_as_category for a column of more than MAX_NATURAL_SORT_VALUES distinct values: the same rules
+    (stripped, blanks and missing as 'Not recorded', last; categories no row uses dropped), with the
+    values in plain character order, worked out by Arrow and numpy only."""
+    rows_per = code_counts(codes, len(uniques))
+    lut, texts = text_codes(_arrow_texts(uniques))
+    used = rows_per > 0
+    keep = np.zeros(len(texts), dtype=bool)
+    keep[lut[used & (lut >= 0)]] = True
+    if not keep.all():
+        newpos = (np.cumsum(keep) - 1).astype(np.int32)
+        lut = np.where(lut >= 0, newpos[np.maximum(lut, 0)], -1).astype(np.int32)
+        texts = texts.filter(keep)
+    missing = int(rows_per.sum()) < len(codes) or bool((lut[used] < 0).any())
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    at = pc.index(texts, NOT_RECORDED).as_py() if len(texts) else -1
+    if at >= 0:  # written in the file: moved to the end, where 'Not recorded' always is
+        order = np.concatenate([np.arange(at), np.arange(at + 1, len(texts)), [at]])
+        newpos = np.empty(len(texts), dtype=np.int32)
+        newpos[order] = np.arange(len(texts), dtype=np.int32)
+        lut = np.where(lut >= 0, newpos[np.maximum(lut, 0)], -1).astype(np.int32)
+        texts = texts.take(pa.array(order))
+        nr = len(texts) - 1
+    elif missing:
+        texts = pa.concat_arrays([texts, pa.array([NOT_RECORDED], type=texts.type)])
+        nr = len(texts) - 1
+    else:
+        nr = -1
+    lut = np.append(np.where(lut < 0, nr, lut), nr).astype(np.int32)  # code -1 picks the last entry: nr
+    return pd.Series(categorical_of_texts(lut[codes], texts), index=s.index, name=s.name)
+
+
 def _as_category(s: pd.Series, col: str) -> pd.Series:
     """Categorical of strings with 'Not recorded' for missing or blank, categories in a useful order.
 
     Works on the distinct values only and remaps the integer codes with numpy, so an already
-    categorical column (or a million-row one) costs milliseconds; categories no row uses are dropped."""
+    categorical column (or a million-row one) costs milliseconds; categories no row uses are dropped.
+    With more than MAX_NATURAL_SORT_VALUES distinct values, by Arrow (see _as_wide_category)."""
+    if isinstance(s.dtype, pd.CategoricalDtype) and len(s.cat.categories) > MAX_NATURAL_SORT_VALUES:
+        return _as_wide_category(s, s.array.codes, s.cat.categories)  # (no list of 10M strings)
     codes, uniques = codes_and_values(s)
+    if len(uniques) > MAX_NATURAL_SORT_VALUES:
+        return _as_wide_category(s, codes, uniques)
     rows_per = code_counts(codes, len(uniques))
     used = rows_per > 0
     any_missing = int(rows_per.sum()) < len(codes)
@@ -142,6 +246,34 @@ def _as_category(s: pd.Series, col: str) -> pd.Series:
     lut = np.array([nr if t is None else pos[t] for t in texts] + [nr], dtype=width)  # pandas' own width
     out = pd.Categorical.from_codes(lut[codes], categories=cats)  # code -1 picks the last entry: nr
     return pd.Series(out, index=s.index, name=s.name)
+
+
+# Counts and their sums stay at or below 2**53: every integer up to it is exact in a float64, so the
+# engine's and the tables' float bincounts are exact, and no int64 sum can wrap round. `from_frame`
+# refuses a data set whose counts add up to more; the sums of any of its rows are then exact.
+MAX_COUNT = 2**53
+
+
+def count_total(counts: np.ndarray) -> int:
+    """The exact sum of non-negative int64 counts, as a Python int (no int64 sum can wrap round: each
+    count is split into two halves of at most 32 bits, summed a million rows at a time)."""
+    total = 0
+    for i in range(0, len(counts), 1 << 20):
+        part = np.asarray(counts[i:i + (1 << 20)], dtype=np.int64)
+        total += (int((part >> 32).sum()) << 32) + int((part & 0xFFFFFFFF).sum())
+    return total
+
+
+def check_count_total(counts: np.ndarray, name: str) -> int:
+    """The exact total of the counts; LoadError if a count, or their sum, is above MAX_COUNT."""
+    if len(counts) and int(np.max(counts)) > MAX_COUNT:
+        raise LoadError(f"{name}: the count column holds a number too large to be a count (above {MAX_COUNT:,}). "
+                        "Check the file.")
+    total = count_total(counts)
+    if total > MAX_COUNT:
+        raise LoadError(f"{name}: the counts add up to more than {MAX_COUNT:,}, too large to be added up exactly. "
+                        "Check the count column.")
+    return total
 
 
 @dataclass
@@ -194,20 +326,27 @@ class Dataset:
             if spec is not None:
                 role = spec.role
                 if role is Role.COUNT and s.dtype == np.int64:  # the importers' counts: checked there
-                    lowest = int(s.to_numpy().min()) if len(s) else 0  # (Series.min copies the column)
+                    values = s.to_numpy()
+                    lowest = int(values.min()) if len(s) else 0  # (Series.min copies the column)
                     if lowest < 0:
                         raise LoadError(f"{name}: the count column holds a negative number ({lowest:g}).")
+                    check_count_total(values, name)
                     out[col] = s
                 elif role is Role.COUNT:
                     num = pd.to_numeric(s, errors="coerce")
-                    if num.isna().any():
-                        bad = s[num.isna()].iloc[0]
-                        raise LoadError(f"{name}: the count column holds {bad!r}, which is not a number.")
+                    if num.isna().any():  # the cell is not quoted: it may hold anything (a name, a note)
+                        row = int(np.flatnonzero(num.isna().to_numpy())[0]) + 1
+                        raise LoadError(f"{name}: the count column holds text that is not a number (row {row:,} of "
+                                        "the data).")
                     if (num < 0).any():
                         raise LoadError(f"{name}: the count column holds a negative number ({num.min():g}).")
+                    if (num > MAX_COUNT).any():  # before any conversion, which would wrap round
+                        raise LoadError(f"{name}: the count column holds a number too large to be a count (above "
+                                        f"{MAX_COUNT:,}). Check the file.")
                     if not np.all(np.mod(num.to_numpy(dtype=float), 1) == 0):
                         raise LoadError(f"{name}: the count column holds fractions; counts must be whole numbers.")
                     out[col] = num.astype(np.int64)
+                    check_count_total(out[col].to_numpy(), name)
                 elif role is Role.DATE:
                     naive = pd.api.types.is_datetime64_dtype(s.dtype)  # already dates: no copy
                     out[col] = s if naive else pd.to_datetime(s, errors="coerce", utc=False)
@@ -219,7 +358,10 @@ class Dataset:
                 out[col] = _as_category(s.map({True: "True", False: "False"}), col)
                 roles[col] = Role.CATEGORY
                 continue
-            nunique = s.nunique(dropna=True)
+            if isinstance(s.dtype, pd.CategoricalDtype):  # distinct values in use, from the codes (cheap)
+                nunique = int(np.count_nonzero(code_counts(s.array.codes, len(s.cat.categories))))
+            else:
+                nunique = s.nunique(dropna=True)
             if pd.api.types.is_numeric_dtype(s.dtype) and (nunique > MAX_FACET_VALUES or _has_fractions(s)):
                 out[col] = s
                 roles[col] = Role.NUMBER
@@ -304,17 +446,27 @@ class Dataset:
 
         return Coverage.build(self.frame, self.gaps, list(self.covered))
 
+    @cached_property
+    def _partitions(self) -> tuple[str, ...]:
+        return tuple(c for c in schema.PARTITION_COLUMNS if c in self._categorical and len(self.values_present(c)) > 1)
+
     @property
     def partition_columns(self) -> list[str]:
         """Columns whose values are never added together (measure, area level) that hold more than one
         value here."""
-        return [c for c in schema.PARTITION_COLUMNS if c in self._categorical and len(self.values_present(c)) > 1]
+        return list(self._partitions)
+
+    @cached_property
+    def _present(self) -> dict[str, list[str]]:
+        return {}
 
     def values_present(self, col: str) -> list[str]:
-        """Categories of a column that some row has, in category order."""
-        cats = self.categories(col)
-        n = code_counts(self.codes(col), len(cats))
-        return [c for c, k in zip(cats, n) if k]
+        """Categories of a column that some row has, in category order (counted once per column)."""
+        if col not in self._present:
+            cats = self.categories(col)
+            n = code_counts(self.codes(col), len(cats))
+            self._present[col] = [c for c, k in zip(cats, n) if k]
+        return list(self._present[col])
 
     def partition_totals(self) -> list[tuple[str, int]]:
         """('Arrest, England and Wales', 2,273,195) for every measure and area level in the data: the

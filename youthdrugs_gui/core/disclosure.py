@@ -117,7 +117,7 @@ def aggregate(
 
     counts = ds.counts[idx]
     if not cols:
-        return pd.DataFrame({schema.COUNT: np.array([int(counts.sum())], dtype=np.int64)})
+        return pd.DataFrame({schema.COUNT: np.array([_checked_total(counts, ds.name)], dtype=np.int64)})
 
     # codes of each column renumbered over the values present among the rows, in category order
     kept: list[np.ndarray] = []
@@ -142,7 +142,7 @@ def aggregate(
         # every combination of the present values, zeros included: one bincount over the grid
         n_cells = int(grid_cells)
         key = np.ravel_multi_index(ckeys, ksizes)
-        values = _exact_bincount(key, counts, n_cells)
+        values = _exact_bincount(key, counts, n_cells, ds.name)
         combo = list(np.unravel_index(np.arange(n_cells), ksizes))
         if schema.AREA_LEVEL in split:  # within each area level, only the areas (etc.) that occur there
             occurs = np.bincount(key, minlength=n_cells) > 0
@@ -163,7 +163,7 @@ def aggregate(
             key = key * size + ck
             span *= size
         uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
-        values = _exact_bincount(inv.reshape(-1), counts, len(uniq))
+        values = _exact_bincount(inv.reshape(-1), counts, len(uniq), ds.name)
         combo = [ck[first] for ck in ckeys]
 
     out: dict[str, object] = {}
@@ -229,13 +229,21 @@ def _cell_status(ds: "Dataset", idx: np.ndarray, table: pd.DataFrame, cols: list
     return out
 
 
-def _exact_bincount(key: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    """Integer sums per bin; bincount's float weights are exact below 2**53, else fall back."""
-    if len(weights) == 0 or int(weights.sum()) < 2**53:
-        return np.rint(np.bincount(key, weights=weights.astype(np.float64), minlength=n)).astype(np.int64)
-    out = np.zeros(n, dtype=np.int64)
-    np.add.at(out, key, weights.astype(np.int64))
-    return out
+def _checked_total(counts: np.ndarray, name: str) -> int:
+    """The exact total of the counts; LoadError (a plain message) if a count or the total is above 2**53.
+    `Dataset.from_frame` already refuses such data; this guards data sets built some other way."""
+    from .dataset import check_count_total
+
+    return check_count_total(counts, name)
+
+
+def _exact_bincount(key: np.ndarray, weights: np.ndarray, n: int, name: str = "The data") -> np.ndarray:
+    """Integer sums per bin, exact: the weights add up to at most 2**53 (checked exactly first), so
+    every partial sum bincount makes in float64 is a whole number it holds exactly."""
+    _checked_total(weights, name)
+    if len(weights) == 0:
+        return np.zeros(n, dtype=np.int64)
+    return np.rint(np.bincount(key, weights=weights.astype(np.float64), minlength=n)).astype(np.int64)
 
 
 def _as_rows(rows, n: int) -> np.ndarray:

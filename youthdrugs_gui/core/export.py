@@ -16,11 +16,23 @@
   and fsync'ed, then renamed over the target in one step: the target is either the old file or the
   complete new one, never half a file, even if the program is killed. Leftover ``.part`` files of a
   killed export are removed by `cleanup_stale_temp_files` before the next export to that folder.
+* **One pair.** The export and its record are committed together (`_commit_pair`). Both targets are
+  checked before anything is written (`check_targets`): never a folder, device, pipe, link, read-only
+  file (unless the user confirmed), an input file, the column mapping or the saved view. Both are
+  written to temporary files; then, holding a lock on the folder, the record is renamed into place
+  first and the export second. If the export's rename fails, the old record is put back from a copy
+  kept aside, so any failure leaves the old export and the old record as they were. A kill between the
+  two renames leaves the old export beside the new record, never a new export beside an old record,
+  and the record names the SHA-256 of the export it describes, so the reader's rule (`record_matches`)
+  finds the mismatch: a record describes the file beside it only when its ``output.sha256`` is that
+  file's SHA-256. The lock makes two exports to one name at once end with one matching pair.
 * **Provenance.** Next to each export, ``<file name>.provenance.json`` (``out.csv`` ->
   ``out.csv.provenance.json``, so exports to ``out.csv`` and ``out.xlsx`` keep separate records)
   says what program wrote it, when, from which data set and source files (with SHA-256), with which
   filters, which columns and how many rows, whether small numbers were suppressed and the SHA-256 of
-  the export itself.
+  the export itself. The record of a protected table (suppressed or rounded) holds no count of the
+  data: no rows per source or in all, no load notes (they count rows), so it cannot give away a count
+  the table hides.
 """
 from __future__ import annotations
 
@@ -34,9 +46,10 @@ import secrets
 import stat
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -390,18 +403,75 @@ def _check_target(path: Path) -> None:
         raise ExportError(f"You do not have permission to save files in the folder {folder}: choose another folder.")
 
 
-def _check_not_a_source(path: Path, ds: "Dataset | None") -> None:
-    """Refuse to write over a file the data was read from: the program never changes what it reads."""
-    if ds is None:
-        return
-    for src in ds.sources:
+def check_targets(path: str | Path, *, inputs: Iterable[str | Path] = (), mapping: str | Path | None = None,
+                  view: str | Path | None = None, replace_read_only: bool = False, sidecar: bool = True) -> None:
+    """Refuse, before anything is read or written, an export to `path` that would replace what the user
+    did not mean to replace: at the export's name or at its record's (`sidecar_path`), a folder, device,
+    pipe, socket or link, a read-only file (unless `replace_read_only`: the user confirmed), an input
+    file, the column mapping or the saved view. ExportError with a one-line message."""
+    target = Path(path)
+    _check_target(target)
+    names = [(target, None)] + ([(sidecar_path(target), target)] if sidecar else [])
+    for p, record_of in names:
+        _check_replaceable(p, record_of, replace_read_only)
+    kept = [(q, "one of the files the data was read from") for q in inputs]
+    kept += [(q, what) for q, what in ((mapping, "the column mapping file"), (view, "the saved view file")) if q]
+    for p, record_of in names:
+        for q, what in kept:
+            if _same_file(p, q):
+                raise ExportError(f"{_target_words(p, record_of)} is {what}; saving over it would destroy the "
+                                  "original. Choose another name.")
+
+
+def read_only_targets(path: str | Path) -> list[Path]:
+    """The files an export to `path` would replace that are read-only (the export, its record): the
+    window asks before replacing them, then passes ``replace_read_only=True``."""
+    target = Path(path)
+    out = []
+    for p in (target, sidecar_path(target)):
         try:
-            same = path.exists() and os.path.samefile(path, src.path)
+            st = os.lstat(p)
         except (OSError, ValueError):
-            same = False
-        if same:
-            raise ExportError(f"{path.name} is one of the files the data was read from; saving over it would "
-                              "destroy the original. Choose another name.")
+            continue
+        if stat.S_ISREG(st.st_mode) and not st.st_mode & 0o222:
+            out.append(p)
+    return out
+
+
+def _target_words(p: Path, record_of: Path | None) -> str:
+    """How a message names a target: 'out.csv', or 'The provenance record of out.csv (...)'."""
+    if record_of is None:
+        return p.name
+    return f"The provenance record of {record_of.name} would go in {p.name}, which"
+
+
+def _same_file(p: Path, q: str | Path | None) -> bool:
+    try:
+        return q is not None and os.path.exists(p) and os.path.samefile(p, q)
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISLNK, "a link to another file"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_replaceable(p: Path, record_of: Path | None, replace_read_only: bool) -> None:
+    """Refuse to replace anything at `p` but an ordinary file, and a read-only one unless confirmed
+    (checked on the file's mode bits, so root is refused too, as spreadsheet programs refuse)."""
+    try:
+        st = os.lstat(p)
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a name too long, a folder that cannot be looked into ...
+        raise _explain(exc, p) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((words for test, words in _KINDS if test(st.st_mode)), "not an ordinary file")
+        who = _target_words(p, record_of) if record_of is not None else str(p)
+        raise ExportError(f"{who} is {kind}, not an ordinary file; it is left as it is. Choose another name.")
+    if not replace_read_only and not st.st_mode & 0o222:
+        who = f"{_target_words(p, record_of)} is read-only" if record_of else f"{p.name} is read-only"
+        raise ExportError(f"{who}; it is left as it is. Choose another name, or make the file writable first.")
 
 
 def _explain(exc: OSError, path: Path) -> ExportError:
@@ -526,6 +596,156 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _commit_pair(main: _Staged, record: _Staged | None, *, replace_read_only: bool) -> None:
+    """Put a new export and its record in place as one pair (the protocol is in the module docstring):
+    under the folder's lock, check both targets again, keep a copy of the old record aside, rename the
+    record, then the export; if that fails, put the old record back. `record` None: no record is written,
+    and an old one is removed with the same care (it would describe another file)."""
+    side = sidecar_path(main.target)
+    with _folder_lock(main.target.parent):
+        for p, record_of in ((main.target, None), (side, main.target)):
+            _check_replaceable(p, record_of, replace_read_only)
+        backup = _keep_aside(side)
+        placed = False
+        try:
+            if record is not None:
+                _allow_replacing(side)
+                os.replace(record.tmp, side)
+                placed = True
+            elif backup is not None:
+                os.unlink(side)
+                placed = True
+            _allow_replacing(main.target)
+            os.replace(main.tmp, main.target)
+        except BaseException:
+            if placed and not _put_back(backup, side):
+                backup = None  # the copy is all that is left of the old record: never discarded here
+            raise
+        finally:
+            if backup is not None:
+                backup.discard()
+    _fsync_folder(main.target.parent)
+
+
+def _keep_aside(side: Path) -> _Staged | None:
+    """A staged copy of the old record (same bytes and mode), to put back if the commit fails."""
+    try:
+        mode = stat.S_IMODE(os.lstat(side).st_mode)
+    except FileNotFoundError:
+        return None
+
+    def copy(w: _HashingWriter, _f, _tmp) -> None:
+        with open(side, "rb") as old:
+            for block in iter(lambda: old.read(1 << 20), b""):
+                w.write(block)
+
+    kept = _stage(side, copy)
+    try:
+        os.chmod(kept.tmp, mode)
+    except OSError:
+        pass
+    return kept
+
+
+def _put_back(backup: _Staged | None, side: Path) -> bool:
+    """Undo the record's step of a failed commit: the old record back, or no record if there was none."""
+    try:
+        if backup is None:
+            os.unlink(side)
+        else:
+            os.replace(backup.tmp, side)
+        return True
+    except OSError:
+        return False
+
+
+def _allow_replacing(path: Path) -> None:
+    """Windows refuses to replace a read-only file (the user confirmed: `_check_replaceable` let it by)."""
+    if os.name == "nt":
+        try:
+            if not os.stat(path).st_mode & stat.S_IWRITE:
+                os.chmod(path, stat.S_IWRITE | stat.S_IREAD)
+        except OSError:
+            pass
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on `folder` while a pair is committed, so that two exports to one name (two
+    windows, the window and the CLI) never interleave their renames. POSIX: flock on the folder itself
+    (nothing is created; the lock goes when the process dies); elsewhere a lock file. Best effort: if no
+    lock can be had, the commit goes ahead without one."""
+    try:
+        import fcntl
+    except ImportError:
+        with _lock_file(folder):
+            yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        fd = -1
+    try:
+        if fd >= 0:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                pass
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)  # releases the lock
+
+
+@contextmanager
+def _lock_file(folder: Path) -> Iterator[None]:
+    """Windows: lock '.youthdrugs-export.lock' in the folder with msvcrt (released if the process dies),
+    waiting up to 10 s; the file is removed afterwards when no other export holds it."""
+    path = folder / ".youthdrugs-export.lock"
+    fd, locked = -1, False
+    try:
+        import msvcrt
+
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        for _ in range(100):
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                locked = True
+                break
+            except OSError:
+                time.sleep(0.1)
+    except (ImportError, OSError):
+        pass
+    try:
+        yield
+    finally:
+        if fd >= 0:
+            try:
+                if locked:
+                    msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+                os.close(fd)
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def record_matches(path: str | Path) -> bool:
+    """The reader's rule: the provenance record beside `path` describes it only if the record's
+    ``output.sha256`` is the SHA-256 of `path` (after a kill between the two renames of a commit, the
+    record is new and the export old: this says False, and the record must not be trusted for it)."""
+    target = Path(path)
+    try:
+        record = json.loads(sidecar_path(target).read_text(encoding="utf-8"))
+        claimed = record["output"]["sha256"]
+        h = hashlib.sha256()
+        with open(target, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return isinstance(claimed, str) and claimed == h.hexdigest()
+
+
 def _commit(*staged: _Staged) -> None:
     """Rename each staged file onto its target (in order), then make the renames durable."""
     replaced = 0
@@ -579,6 +799,18 @@ def cleanup_stale_temp_files(folder: str | Path, *, older_than: float = STALE_AF
     return removed
 
 
+def _check_not_special(target: Path) -> None:
+    """A device, pipe or socket is never replaced by a small file either (a link or a read-only file
+    is, as before: settings and views may be links)."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise ExportError(f"{target} is a device or a pipe, not an ordinary file; it is left as it is. "
+                          "Choose another name.")
+
+
 def write_text_atomic(path: str | Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write a small text file (a saved view, settings) atomically, mode 0600; ExportError if it cannot."""
     write_bytes_atomic(path, text.encode(encoding))
@@ -589,6 +821,7 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     ExportError with a message for the user if it cannot."""
     target = Path(path)
     _check_target(target)
+    _check_not_special(target)
     cleanup_stale_temp_files(target.parent)
     try:
         staged = _stage(target, lambda w, _f, _tmp: w.write(data))
@@ -792,7 +1025,13 @@ def _json_default(o: object) -> object:
     return str(o)
 
 
-def _dataset_provenance(ds: "Dataset | None") -> dict:
+WITHHELD = ("Row counts and load notes are not given in the record of a protected table: they count rows of the "
+            "data and could give away counts the table hides. The command 'youthdrugs-gui info' shows them.")
+
+
+def _dataset_provenance(ds: "Dataset | None", *, protected: bool = False) -> dict:
+    """The data set's part of the record. `protected` (the table is suppressed or rounded): no count of
+    the data at all, only what identifies the sources (path, SHA-256, format, mapping)."""
     if ds is None:
         return {"name": None, "synthetic": None, "sources": []}
     out: dict[str, object] = {
@@ -801,6 +1040,11 @@ def _dataset_provenance(ds: "Dataset | None") -> dict:
     }
     if ds.synthetic:
         out["synthetic_note"] = SYNTHETIC_NOTE
+    if protected:
+        out["sources"] = [{"path": str(s.path), "sha256": s.sha256, "format": s.format, "mapping": dict(s.mapping)}
+                          for s in ds.sources]
+        out["withheld"] = WITHHELD
+        return out
     out["rows"] = int(ds.n_rows)
     out["sources"] = [
         {"path": str(s.path), "sha256": s.sha256, "format": s.format, "rows": int(s.rows),
@@ -816,6 +1060,7 @@ def _provenance(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom:
                 headers: list[str], column_names: list[str], suppression: str, staged: _Staged,
                 caller: dict | None, seconds: float) -> dict:
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    rule = suppression if suppression != "none" else (caller or {}).get("suppression") or "none"
     facts: dict[str, object] = {
         "program": PROGRAM,
         "version": program_version(),
@@ -828,7 +1073,7 @@ def _provenance(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom:
             "bytes": staged.bytes,
             "sha256": staged.sha256,
         },
-        "dataset": _dataset_provenance(ds),
+        "dataset": _dataset_provenance(ds, protected=str(rule).strip().lower() not in ("", "none")),
         "rows_written": int(rows),
         "columns_written": list(headers),
         "column_names": list(column_names),
@@ -862,6 +1107,7 @@ def export_rows(
     provenance: dict | None = None,
     progress: Progress | None = None,
     sidecar: bool = True,
+    replace_read_only: bool = False,
 ) -> ExportResult:
     """Write the rows `rows` of `ds` (indices, in the order given: the view's order) to `path`.
 
@@ -870,12 +1116,13 @@ def export_rows(
     file's suffix. `bom`: start a CSV with a UTF-8 byte-order mark. `provenance`: JSON-able facts from
     the caller (e.g. ``{"filter_state": state.to_dict()}``) merged into the provenance record.
     `progress(rows_done, rows_total)` is called between blocks; returning False cancels
-    (CancelledError; nothing is written). Raises ExportError with a message for the user."""
+    (CancelledError; nothing is written). `replace_read_only`: the user confirmed replacing a read-only
+    file (else refused). Raises ExportError with a message for the user."""
     t0 = time.perf_counter()
     target = Path(path)
     f = _fmt_for(target, fmt)
-    _check_target(target)
-    _check_not_a_source(target, ds)
+    # the record's name is checked even without a record: an old record there is removed
+    check_targets(target, inputs=[s.path for s in ds.sources], replace_read_only=replace_read_only)
     idx = _as_rows(rows, ds.n_rows)
     if columns is None:
         cols = list(ds.columns)
@@ -896,7 +1143,8 @@ def export_rows(
     headers = [c.header for c in encoders]
     return _export(kind="rows", ds=ds, target=target, fmt=f, bom=bom, columns=encoders, n=len(idx),
                    headers=headers, column_names=cols, suppression="none", provenance=provenance,
-                   progress=progress, sidecar=sidecar, t0=t0, sheet_title="Rows")
+                   progress=progress, sidecar=sidecar, t0=t0, sheet_title="Rows",
+                   replace_read_only=replace_read_only)
 
 
 def export_table(
@@ -909,6 +1157,7 @@ def export_table(
     provenance: dict | None = None,
     progress: Progress | None = None,
     sidecar: bool = True,
+    replace_read_only: bool = False,
 ) -> ExportResult:
     """Write an aggregated table (the chart's table: from `disclosure.aggregate`, or a
     `SuppressionResult`, whose rule then goes into the provenance record) to `path`.
@@ -916,12 +1165,13 @@ def export_table(
     Headers are the frame's column names, shown as `dataset`'s labels where they name its columns.
     Numeric cells are written as numbers, text (including "[c]") as text, neutralised. Pass `dataset`
     so the provenance record names the data set and its source files; a caller that suppressed the
-    table itself can put its rule under ``provenance["suppression"]``."""
+    table itself can put its rule under ``provenance["suppression"]``; the record of a protected table
+    holds no count of the data (see the module docstring)."""
     t0 = time.perf_counter()
     target = Path(path)
     f = _fmt_for(target, fmt)
-    _check_target(target)
-    _check_not_a_source(target, dataset)
+    sources = [s.path for s in dataset.sources] if dataset is not None else []
+    check_targets(target, inputs=sources, replace_read_only=replace_read_only)
     suppression = "none"
     if isinstance(table, SuppressionResult):
         suppression = table.rule
@@ -947,7 +1197,8 @@ def export_table(
     headers = [c.header for c in encoders]
     return _export(kind="table", ds=dataset, target=target, fmt=f, bom=bom, columns=encoders, n=len(frame),
                    headers=headers, column_names=names, suppression=suppression, provenance=provenance,
-                   progress=progress, sidecar=sidecar, t0=t0, sheet_title="Table")
+                   progress=progress, sidecar=sidecar, t0=t0, sheet_title="Table",
+                   replace_read_only=replace_read_only)
 
 
 class _RowsView(_Column):
@@ -971,7 +1222,7 @@ class _RowsView(_Column):
 def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: bool, columns: list[_Column],
             n: int, headers: list[str], column_names: list[str], suppression: str,
             provenance: dict | None, progress: Progress | None, sidecar: bool, t0: float,
-            sheet_title: str) -> ExportResult:
+            sheet_title: str, replace_read_only: bool = False) -> ExportResult:
     cleanup_stale_temp_files(target.parent)
     staged: list[_Staged] = []
     try:
@@ -993,7 +1244,7 @@ def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: boo
             text = json.dumps(record, indent=2, ensure_ascii=False, default=_json_default) + "\n"
             data = text.encode("utf-8")
             staged.append(_stage(side, lambda w, _f, _tmp: w.write(data)))
-        _commit(*staged)
+        _commit_pair(main, staged[1] if side is not None else None, replace_read_only=replace_read_only)
     except OSError as exc:
         for s in staged:
             s.discard()
@@ -1003,4 +1254,37 @@ def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: boo
             s.discard()
         raise
     return ExportResult(path=target, rows=n, columns=headers, sidecar=side, bytes=main.bytes,
+                        seconds=time.perf_counter() - t0, sha256=main.sha256, format=fmt)
+
+
+def write_report(path: str | Path, data: bytes, *, dataset: "Dataset | None" = None,
+                 provenance: dict | None = None, replace_read_only: bool = False) -> ExportResult:
+    """Write a finished report (PDF or HTML bytes) like every export: checked targets, a temporary file
+    renamed into place with its provenance record as one pair, readable by the user only."""
+    t0 = time.perf_counter()
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".") or "report"
+    check_targets(target, inputs=[s.path for s in dataset.sources] if dataset is not None else (),
+                  replace_read_only=replace_read_only)
+    cleanup_stale_temp_files(target.parent)
+    staged: list[_Staged] = []
+    try:
+        main = _stage(target, lambda w, _f, _tmp: w.write(data))
+        staged.append(main)
+        record = _provenance(kind="report", ds=dataset, target=target, fmt=fmt, bom=False, rows=0, headers=[],
+                             column_names=[], suppression=str((provenance or {}).get("suppression", "none")),
+                             staged=main, caller=provenance, seconds=time.perf_counter() - t0)
+        text = json.dumps(record, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+        side_data = text.encode("utf-8")
+        staged.append(_stage(sidecar_path(target), lambda w, _f, _tmp: w.write(side_data)))
+        _commit_pair(main, staged[1], replace_read_only=replace_read_only)
+    except OSError as exc:
+        for s in staged:
+            s.discard()
+        raise _explain(exc, target) from None
+    except BaseException:
+        for s in staged:
+            s.discard()
+        raise
+    return ExportResult(path=target, rows=0, columns=[], sidecar=sidecar_path(target), bytes=main.bytes,
                         seconds=time.perf_counter() - t0, sha256=main.sha256, format=fmt)

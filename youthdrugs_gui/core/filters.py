@@ -136,12 +136,18 @@ class FilterState:
 
     @classmethod
     def from_json(cls, text: str) -> "FilterState":
+        """A view from its JSON: plain data only, at most a few MB and 100 levels deep (safeio)."""
+        from .safeio import TooLarge, load_json, size_text
+
         try:
-            d = json.loads(text)
+            d = load_json(text)
+        except TooLarge as exc:
+            raise FilterError(f"This saved view is too large ({size_text(exc.size)}; a saved view is a few "
+                              "kilobytes): it is damaged or is not a view file.") from None
         except json.JSONDecodeError as exc:
             raise FilterError(f"This saved view is damaged or is not a view file: it is not valid JSON ({exc.msg} "
                               f"at line {exc.lineno}, column {exc.colno}).") from None
-        except (ValueError, TypeError, RecursionError):
+        except (ValueError, TypeError, RecursionError):  # too deep, NaN, a number too large to be one
             raise FilterError("This saved view is damaged or is not a view file: it is not valid JSON.") from None
         return cls.from_dict(d)
 
@@ -152,6 +158,9 @@ class FilterState:
 
     @classmethod
     def load(cls, path: str | Path) -> "FilterState":
+        """A view from a file: an ordinary file (a pipe is refused, not waited on) of at most a few MB."""
+        from .safeio import MAX_JSON_BYTES, NotAFile, TooLarge, read_bounded, size_text
+
         p = Path(path)
         try:
             if not p.exists():
@@ -161,7 +170,13 @@ class FilterState:
         except OSError as exc:  # e.g. a name too long
             raise FilterError(f"Could not read the view file {p} ({exc.strerror or type(exc).__name__}).") from None
         try:
-            text = p.read_text(encoding="utf-8-sig")
+            text = read_bounded(p, MAX_JSON_BYTES).decode("utf-8-sig")
+        except TooLarge as exc:
+            raise FilterError(f"{p.name} is too large to be a saved view ({size_text(exc.size)}; a saved view is a "
+                              "few kilobytes). Choose a file saved with View > Save view.") from None
+        except NotAFile:
+            raise FilterError(f"{p} is not an ordinary file (it may be a pipe or a device), so it is not a saved "
+                              "view.") from None
         except UnicodeDecodeError:
             raise FilterError(f"{p.name} is not a saved view (it is not text). Choose a file saved with View > "
                               "Save view.") from None

@@ -11,37 +11,43 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_NAME, __version__
+from ..core import safeio
 from ..resources import resource_path
+from .settings import SettingsStore, UserSettings, open_user_settings
 
 ORG = "youthdrugs_gui"
+SETTINGS_NAME = "youthdrugs_gui"
 
 
-def open_settings() -> tuple[QSettings, str]:
-    """The user's settings (INI file); a file that fails to parse is reset, with a warning. The file
-    names recent data files, so its folder and the file are readable by the user only."""
-    s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, "youthdrugs_gui")
-    warning = ""
-    if s.status() != QSettings.Status.NoError:
-        path = s.fileName()
-        s.clear()
-        s.sync()
-        warning = f"Your saved settings ({path}) could not be read and were reset."
-    make_private(s)
-    return s, warning
+def settings_path() -> Path:
+    """Where the user's settings file is: the INI file QSettings would use for this program (so a
+    QSettings.setPath is honoured). The path is asked for under another name, which has no file, so Qt
+    never reads ours."""
+    probe = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, SETTINGS_NAME + "-path-probe")
+    return Path(probe.fileName()).with_name(SETTINGS_NAME + ".ini")
 
 
-def make_private(settings: QSettings) -> None:
-    """Owner-only permissions on the settings file and its folder (POSIX); never fails."""
-    if os.name != "posix":
+def open_settings() -> tuple[UserSettings, str]:
+    """The user's settings and a warning to show ("" if none). The file is read as plain text, never by Qt
+    (a Qt INI value can be a pickled object that PySide6 would unpickle, running code): anything but text
+    and bytes, and any value of the wrong kind or size, is dropped and the file rewritten; a file that fails
+    to parse is reset; a link in place of the file is replaced, never followed. The file names recent data
+    files, so it and its folder are readable by the user only."""
+    return open_user_settings(settings_path())
+
+
+def make_private(settings: SettingsStore) -> None:
+    """Owner-only permissions on the settings file and its folder (POSIX); never fails, and never changes
+    a mode through a link (a linked folder or file is left as it is)."""
+    if os.name != "posix" or not settings.fileName():
         return
     path = Path(settings.fileName())
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.parent.chmod(0o700)
-        if path.exists():
-            path.chmod(0o600)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
-        pass
+        return
+    safeio.make_private(path.parent, folder=True)
+    safeio.make_private(path)
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

@@ -264,12 +264,9 @@ class ExportDialog(QDialog):
             return
         if path.suffix.lower() not in (".csv", ".xlsx"):
             path = path.with_name(path.name + "." + self._fmt())
-        if path.exists() and not path.is_dir():
-            answer = QMessageBox.question(
-                self, "Replace file?", f"{path.name} already exists in {path.parent}.\nDo you want to replace it?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        replace_read_only = self._confirm_replacing(path)
+        if replace_read_only is None:
+            return
         kind = self.kind.checkedId()
         fmt = self._fmt()
         bom = self.bom.isChecked()
@@ -288,7 +285,7 @@ class ExportDialog(QDialog):
 
             def job(progress):
                 return ex.export_table(payload, path, dataset=ds, fmt=fmt, bom=bom, provenance=prov,
-                                       progress=progress)
+                                       progress=progress, replace_read_only=replace_read_only)
         else:
             rows = self.selected_rows if kind == 1 else self.result.rows
             if kind == 1:
@@ -297,7 +294,7 @@ class ExportDialog(QDialog):
 
             def job(progress):
                 return ex.export_rows(ds, rows, path, columns=cols, fmt=fmt, bom=bom, provenance=prov,
-                                      progress=progress)
+                                      progress=progress, replace_read_only=replace_read_only)
 
         self.progress.setVisible(True)
         self.progress.setValue(0)
@@ -320,6 +317,31 @@ class ExportDialog(QDialog):
         self._poll.timeout.connect(lambda: self.progress.setValue(self._progress_value))
         self._poll.start(50)
         worker.start()
+
+    def _confirm_replacing(self, path: Path) -> bool | None:
+        """Ask before replacing a file: a read-only one by name, as such (then it may be replaced: True);
+        None when the user says no, or the name cannot be written at all (a folder, a pipe, a device ...:
+        said at once, nothing asked)."""
+        try:
+            ex.check_targets(path, inputs=[s.path for s in self.ds.sources], replace_read_only=True)
+        except YouthDrugsError as exc:
+            QMessageBox.warning(self, "Export", str(exc))
+            return None
+        locked = ex.read_only_targets(path)
+        if locked:
+            many = len(locked) > 1
+            text = (f"{' and '.join(p.name for p in locked)} {'are' if many else 'is'} read-only in {path.parent}.\n"
+                    f"Do you want to replace {'them' if many else 'it'} anyway?")
+        elif path.exists():
+            text = f"{path.name} already exists in {path.parent}.\nDo you want to replace it?"
+        else:
+            return False
+        answer = QMessageBox.question(self, "Replace file?", text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        return bool(locked)
 
     def _done(self, res: ex.ExportResult) -> None:
         self.written = res

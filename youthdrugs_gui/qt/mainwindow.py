@@ -29,6 +29,8 @@ from ..core.filters import FilterState, Result
 from .chart import ChartPanel
 from .controller import Controller
 from .facets import FilterPanel
+from .settings import (SettingsStore, UserSettings, bytes_value, last_view_value, recent_files_value,
+                       recent_options_value)
 from .table import TableModel, TableView
 from .workers import Loader
 
@@ -43,9 +45,9 @@ CHART_COLUMNS = (schema.FINANCIAL_YEAR, schema.FORCE, schema.AGE, schema.AGE_BAN
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None) -> None:
+    def __init__(self, settings: SettingsStore | QSettings | None = None) -> None:
         super().__init__()
-        self.settings = settings or QSettings()
+        self.settings = settings if settings is not None else UserSettings.in_memory()  # see qt.app.open_settings
         self.setAcceptDrops(True)
         self.setMinimumSize(1024, 600)
         self.controller = Controller(self)
@@ -68,6 +70,8 @@ class MainWindow(QMainWindow):
         self.views.setAccessibleName("Chart and map")
         self.views.addTab(self.chart, "&Chart")
         self.views.addTab(self.map, "&Map")
+        self._map_pending = None  # the figures the map will show when its tab is opened
+        self.views.currentChanged.connect(self._on_view_tab)
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.table)
         self.right.addWidget(self.views)
@@ -201,6 +205,10 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export…", self.export_dialog, "Ctrl+E",
                                           "Export the filtered rows or the chart's table to CSV or Excel")
         f.addAction(self.export_action)
+        self.report_action = self._action("&Report…", self.report_dialog, QKeySequence.StandardKey.Print,
+                                          "The current view as a board paper: PDF or HTML, with the chart, map, "
+                                          "table and notes")
+        f.addAction(self.report_action)
         f.addAction(self._action("Save chart as &PNG…", lambda: self._save_chart("png")))
         f.addAction(self._action("Save chart as S&VG…", lambda: self._save_chart("svg")))
         f.addSeparator()
@@ -365,7 +373,23 @@ class MainWindow(QMainWindow):
         self.chart.set_highlighted(set(result.highlight) if result.highlight is not None else None)
 
     def _show_map(self, ds: Dataset, result: Result, heading: list[str]) -> None:
+        """Show the map's figures; while the Map tab is hidden, only remember them (a hidden map is not
+        redrawn on every click)."""
+        self._map_pending = (ds, result, heading)
+        if self.views.currentWidget() is self.map:
+            self._draw_map()
+
+    def _on_view_tab(self, _index: int) -> None:
+        if self.views.currentWidget() is self.map and self._map_pending is not None:
+            self._draw_map()
+
+    def _draw_map(self) -> None:
         from ..core.rates import POPULATION_SOURCE, RATE_HEADER
+
+        if self._map_pending is None:
+            return
+        ds, result, heading = self._map_pending
+        self._map_pending = None
 
         if result.force_map is None:
             self.map.show_values({}, {}, None, "count", None, tuple(heading),
@@ -459,6 +483,16 @@ class MainWindow(QMainWindow):
         dlg = ExportDialog(self, self.settings)
         dlg.open()
 
+    def report_dialog(self):
+        if self.dataset is None or self.controller.result is None:
+            return None
+        from .report_dialog import ReportDialog
+
+        self.controller.flush()
+        dlg = ReportDialog(self, self.settings)
+        dlg.open()
+        return dlg
+
     def _save_chart(self, kind: str) -> None:
         path = self.chart.save_dialog(kind, str(self.settings.value("last_folder", str(Path.home()))))
         if path:
@@ -483,25 +517,14 @@ class MainWindow(QMainWindow):
 
     # ---- recent files and settings --------------------------------------------------------------
     def recent_files(self) -> list[list[str]]:
-        raw = self.settings.value("recent_files", "[]")
-        try:
-            items = json.loads(raw) if isinstance(raw, str) else []
-        except json.JSONDecodeError:
-            items = []
-        return [i for i in items if isinstance(i, list) and all(isinstance(p, str) for p in i)][:MAX_RECENT]
+        """The files opened lately (each a list of paths); [] if the setting is not that."""
+        return (recent_files_value(self.settings.value("recent_files", "[]")) or [])[:MAX_RECENT]
 
     def _recent_options(self) -> dict[str, dict[str, str]]:
         """Files (their paths joined by newlines) -> the options (format, force, ...) they were last
         opened with, where there were any."""
-        raw = self.settings.value("recent_options", "{}")
-        try:
-            table = json.loads(raw) if isinstance(raw, str) else {}
-        except json.JSONDecodeError:
-            table = {}
-        if not isinstance(table, dict):
-            return {}
-        return {key: {k: v for k, v in opts.items() if k in RECENT_OPTION_KEYS and isinstance(v, str)}
-                for key, opts in table.items() if isinstance(opts, dict)}
+        table = recent_options_value(self.settings.value("recent_options", "{}")) or {}
+        return {key: {k: v for k, v in opts.items() if k in RECENT_OPTION_KEYS} for key, opts in table.items()}
 
     def _add_recent(self, paths: list[str], options: dict[str, str] | None = None) -> None:
         items = [paths] + [i for i in self.recent_files() if i != paths]
@@ -531,31 +554,24 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         s = self.settings
-        geo = s.value("geometry")
-        if isinstance(geo, QByteArray) and not geo.isEmpty():
-            self.restoreGeometry(geo)
-        else:
+        geo = bytes_value(s.value("geometry"))
+        if not (geo and self.restoreGeometry(QByteArray(geo))):
             screen = self.screen().availableGeometry()
             self.resize(min(1400, int(screen.width() * 0.95)), min(860, int(screen.height() * 0.92)))
         for key, splitter in (("split", self.split), ("right_split", self.right)):
-            val = s.value(key)
-            if isinstance(val, QByteArray) and not val.isEmpty():
-                splitter.restoreState(val)
+            val = bytes_value(s.value(key))
+            if val:
+                splitter.restoreState(QByteArray(val))
         group = s.value("chart_group_by")
         stack = s.value("chart_stack_by")
-        if isinstance(group, str) and group:
+        if isinstance(group, str) and group and len(group) <= 200:
             self.controller.group_by = group
             self.controller.stack_by = stack if isinstance(stack, str) and stack else None
         self._fill_recent()
 
     def last_view(self) -> FilterState | None:
-        raw = self.settings.value("last_view")
-        if not isinstance(raw, str) or not raw:
-            return None
-        try:
-            return FilterState.from_json(raw)
-        except YouthDrugsError:
-            return None
+        """The filters from last time, or None if there are none or the setting is not a view."""
+        return last_view_value(self.settings.value("last_view"))
 
     def save_settings(self) -> None:
         s = self.settings
@@ -565,10 +581,11 @@ class MainWindow(QMainWindow):
         s.setValue("chart_group_by", self.controller.group_by or "")
         s.setValue("chart_stack_by", self.controller.stack_by or "")
         s.setValue("last_view", self.controller.state.to_json())
-        s.sync()
-        from .app import make_private
+        s.sync()  # UserSettings: written atomically, 0600, never through a link
+        if isinstance(s, QSettings):  # a QSettings handed in (tests, benchmarks): at least make it private
+            from .app import make_private
 
-        make_private(s)
+            make_private(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.loader.cancel()

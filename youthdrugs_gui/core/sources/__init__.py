@@ -30,6 +30,10 @@ from .sample import load_sample
 __all__ = ["load_files", "load_sample", "detect_format", "describe_mapping", "FORMATS"]
 
 log = logging.getLogger(__name__)
+# The safety net writes what went wrong to the crash log itself (`_logged`) and tells the user where it
+# is; nothing of it may reach the terminal. Without a handler of its own, a record from here would go to
+# logging's last resort, which prints tracebacks to stderr (26-33 lines before the CLI's one line).
+log.addHandler(logging.NullHandler())
 
 # Turned off by the property tests, so that they find every unexpected exception instead of the
 # safety net hiding it.
@@ -161,9 +165,9 @@ def load_files(
         except Exception as e:
             if not _SAFETY_NET:
                 raise
-            log.exception("appending files failed")
             raise LoadError(f"The files could not be put together because of an unexpected problem; details were "
-                            f"saved to {_logged(e)}. Try opening them one at a time.") from e
+                            f"saved to {_logged(e, 'appending files failed')}. Try opening them one at a time.") \
+                from e
     ticker.tick(1.0)
     return result
 
@@ -176,11 +180,15 @@ def _clean_measure(measure: str | None) -> str | None:
     return measure_value(str(measure))
 
 
-def _logged(e: BaseException):
-    """Write an unexpected error to the crash log (the user is told where, never shown a traceback)."""
+def _logged(e: BaseException, what: str):
+    """Write an unexpected error to the crash log (the user is told where, never shown a traceback).
+    The log record only says where the details are, below WARNING, so that a program showing its log on
+    the terminal does not get a traceback there either."""
     from ..crashlog import log_exception
 
-    return log_exception(type(e), e, e.__traceback__)
+    path = log_exception(type(e), e, e.__traceback__)
+    log.info("%s (%s); details saved to %s", what, type(e).__name__, path)
+    return path
 
 
 def _size(p: Path) -> int:
@@ -221,9 +229,9 @@ def _load_one(p: Path, fmt: str | None, opts: Options, ticker: Ticker) -> tuple[
     except Exception as e:
         if not _SAFETY_NET:
             raise
-        log.exception("unexpected error while loading %s", p)
         raise LoadError(f"{p.name} could not be read because of an unexpected problem; details were saved to "
-                        f"{_logged(e)}. If it opens in Excel, save it as 'CSV UTF-8' and load that file.") from e
+                        f"{_logged(e, f'unexpected error while loading {p}')}. If it opens in Excel, save it as "
+                        "'CSV UTF-8' and load that file.") from e
 
 
 def detect_format(path: str | Path) -> str:
@@ -240,9 +248,8 @@ def detect_format(path: str | Path) -> str:
     except Exception as e:
         if not _SAFETY_NET:
             raise
-        log.exception("unexpected error while reading %s", p)
         raise LoadError(f"{p.name} could not be read because of an unexpected problem; details were saved to "
-                        f"{_logged(e)}.") from e
+                        f"{_logged(e, f'unexpected error while reading {p}')}.") from e
 
 
 def describe_mapping(ds: Dataset) -> str:

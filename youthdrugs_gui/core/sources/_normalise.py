@@ -2,7 +2,23 @@
 
 Text columns are handled as pandas categoricals: every normaliser runs once per distinct value (a few
 dozen, even in a million-row file) and the row codes are remapped with numpy, so no Python work is done
-per row."""
+per row.
+
+Quoting cell values in notes. Load notes name columns and count rows; a cell's value is quoted only
+when all three hold:
+* its column is read as one of the program's own categories (police force, offence type, drug class,
+  outcome, measure, area level, ethnicity, age, age band, financial year, date), never a column kept
+  under its own heading;
+* that column has at most QUOTE_MAX_DISTINCT different values (free text has many);
+* the value is short and shaped like a label (`quotable`): at most QUOTE_MAX_CHARS characters and
+  QUOTE_MAX_WORDS words, only letters, digits, spaces and - ' & . , / +, no run of five or more digits
+  and nothing shaped like a date.
+Texts in a count column are quoted only when they are official shorthand ('[c]', '..') or number words
+('two'); a totals row only by a plain label ('Total', 'Grand total'); words from the program's own
+lists ('Unknown', 'n/k') as they are. Any other value is counted instead ('2 values not quoted'). The
+rule cannot tell a short name typed into a category column from an unknown category; it keeps long
+free text, dates, identifiers and anything from other columns out of notes, and so out of the data
+notes, the `info` output and the provenance record, which copy them."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -20,6 +36,18 @@ from ._common import plural, quote_list
 
 # Above this many distinct values a column is free text or an identifier: spellings are not merged.
 MERGE_MAX_VALUES = 5000
+# The quoting rule (see the module's docstring).
+QUOTE_MAX_DISTINCT = 100
+QUOTE_MAX_CHARS = 30
+QUOTE_MAX_WORDS = 4
+_LABEL_SHAPE = re.compile(r"(?:[^\W_]|[ '\u2019&.,/+\-\u2013])+")
+_DATE_SHAPE = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}")
+_LONG_NUMBER = re.compile(r"\d{5,}")
+_NUMBER_WORDS = frozenset(
+    "zero nought no none one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+    "million a and few several dozen".split()
+)
 
 _MISSING_WORDS = frozenset(
     schema.normalise_header(w)
@@ -31,6 +59,40 @@ _SUPPRESSED = frozenset(
     ("[c]", "[x]", "[z]", "[u]", "[low]", "c", "x", "z", "*", "**", "..", ".", "-", "--", ":", "~", "n/a", "na",
      "nan", "null", "none", "[na]", "suppressed", "[suppressed]", "<5", "< 5", "<3", "< 3", "<10", "< 10")
 )
+
+
+# ---- quoting cell values in notes (the rule is in the module's docstring) --------------------------
+def quotable(value: object) -> bool:
+    """Whether a value is short and shaped like a category label, so a note may quote it."""
+    if not isinstance(value, str):
+        return False
+    t = value.strip()
+    return (0 < len(t) <= QUOTE_MAX_CHARS and len(t.split()) <= QUOTE_MAX_WORDS
+            and _LABEL_SHAPE.fullmatch(t) is not None
+            and _DATE_SHAPE.search(t) is None and _LONG_NUMBER.search(t) is None)
+
+
+def count_word(value: str) -> bool:
+    """A text of a count column that a note may quote: official shorthand or number words ('two')."""
+    words = re.split(r"[\s\-]+", value.strip().lower())
+    return is_suppressed(value) or (quotable(value) and all(w in _NUMBER_WORDS for w in words))
+
+
+def quote_values(values, *, distinct: int, limit: int = 6, ok: Callable[[str], bool] = quotable) -> str:
+    """Values for a note, by the quoting rule: "'a', 'b' and 3 more", the others counted ("'a' and 2
+    values not quoted"). `distinct`: how many different values the column has (above
+    QUOTE_MAX_DISTINCT nothing is quoted); pass 0 for a fixed check such as `count_word`."""
+    vals = [str(v) for v in values]
+    allowed = distinct <= QUOTE_MAX_DISTINCT
+    shown = [v for v in vals if allowed and ok(v)]
+    hidden = len(vals) - len(shown)
+    text = quote_list(shown, limit) if shown else ""
+    if not hidden:
+        return text
+    tail = f"{plural(hidden, 'value')} not quoted"
+    if not text:
+        return tail
+    return f"{text}{',' if len(shown) > limit else ''} and {tail}"
 
 
 # ---- categorical plumbing -------------------------------------------------------------------------
@@ -139,8 +201,9 @@ def count_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
 
 
 # ---- generic text cleaning -----------------------------------------------------------------------
-def fix_excel_bands(s: pd.Series) -> tuple[pd.Series, list[str]]:
-    """Undo Excel's turning of ranges into dates ('01-Apr' -> '1-4'); returns the column and a note."""
+def fix_excel_bands(s: pd.Series, *, quote: bool = True) -> tuple[pd.Series, list[str]]:
+    """Undo Excel's turning of ranges into dates ('01-Apr' -> '1-4'); returns the column and a note.
+    `quote`: the column is read as a category, so the note may quote values (see the quoting rule)."""
     changed: dict[str, str] = {}
 
     def fix(v: str) -> str:
@@ -152,15 +215,20 @@ def fix_excel_bands(s: pd.Series) -> tuple[pd.Series, list[str]]:
     out = recode(s, fix)
     if not changed:
         return out, []
-    pairs = ", ".join(f"'{a}' -> '{b}'" for a, b in list(changed.items())[:6])
-    more = f" and {len(changed) - 6} more" if len(changed) > 6 else ""
-    return out, [f"column '{s.name}': values that Excel had turned into dates were put back ({pairs}{more})"]
+    may = quote and len(s.cat.categories) <= QUOTE_MAX_DISTINCT
+    shown = [(a, b) for a, b in changed.items() if may and quotable(a) and quotable(b)]
+    pairs = ", ".join(f"'{a}' -> '{b}'" for a, b in shown[:6])
+    pairs += f" and {len(shown) - 6} more" if len(shown) > 6 else ""
+    if len(changed) > len(shown):
+        pairs += f"{', and ' if pairs else ''}{plural(len(changed) - len(shown), 'value')} not quoted"
+    return out, [f"column '{s.name}': values that Excel had turned into dates were put back ({pairs})"]
 
 
-def merge_spellings(s: pd.Series, *, strip_prefix: bool = True) -> tuple[pd.Series, list[str]]:
+def merge_spellings(s: pd.Series, *, strip_prefix: bool = True, quote: bool = True) -> tuple[pd.Series, list[str]]:
     """Merge values that differ only in capitals, spacing or a Home Office series prefix
     ('2015/16 onwards - '); the prefix-free, then the most frequent, then the least capitalised spelling
-    is kept (and any prefix is removed)."""
+    is kept (and any prefix is removed). `quote`: the column is read as a category, so the note may
+    quote spellings (see the quoting rule); otherwise it counts them."""
     s = s if _is_clean_cat(s) else as_text(s)
     cats = list(s.cat.categories)
     if len(cats) < 2 and not (strip_prefix and cats and schema.strip_period_prefix(cats[0]) != cats[0]):
@@ -173,6 +241,8 @@ def merge_spellings(s: pd.Series, *, strip_prefix: bool = True) -> tuple[pd.Seri
         groups.setdefault(schema.label_key(c), []).append(c)
     chosen: dict[str, str] = {}
     merged: list[str] = []
+    unquoted = 0
+    may = quote and len(cats) <= QUOTE_MAX_DISTINCT
     prefixed = False
     for members in groups.values():
         best = max(members, key=lambda v: (schema.strip_period_prefix(v) == v, counts.get(v, 0),
@@ -185,13 +255,16 @@ def merge_spellings(s: pd.Series, *, strip_prefix: bool = True) -> tuple[pd.Seri
         for m in members:
             chosen[m] = best
         spellings = [m for m in members if schema.strip_period_prefix(m).strip() != best]
-        if spellings:
+        if spellings and may and all(quotable(v) for v in spellings + [best]):
             merged.append(f"{quote_list(spellings, 3)} -> '{best}'")
+        elif spellings:
+            unquoted += len(spellings)
     out = rebuild(s.cat.codes.to_numpy(), [chosen[c] for c in cats], s.index, s.name)
     notes = []
-    if merged:
-        notes.append(f"column '{s.name}': spellings that differ only in capitals were merged ("
-                     + "; ".join(merged[:4]) + (f"; and {len(merged) - 4} more" if len(merged) > 4 else "") + ")")
+    if merged or unquoted:
+        parts = merged[:4] + ([f"and {len(merged) - 4} more"] if len(merged) > 4 else [])
+        parts += [f"{plural(unquoted, 'spelling')} not quoted"] if unquoted else []
+        notes.append(f"column '{s.name}': spellings that differ only in capitals were merged ({'; '.join(parts)})")
     if prefixed:
         notes.append(f"column '{s.name}': series prefixes such as '2015/16 onwards - ' were removed and those "
                      "values merged with the same value without the prefix")
@@ -201,16 +274,18 @@ def merge_spellings(s: pd.Series, *, strip_prefix: bool = True) -> tuple[pd.Seri
 _DATEISH_HEADER = re.compile(r"(?i)date|month|period|time|year|\bfy\b|quarter")
 
 
-def clean_text_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
-    """Excel-band fix and spelling merge for a column with no special meaning."""
+def clean_text_column(s: pd.Series, header: str, *, quote: bool = False) -> tuple[pd.Series, list[str]]:
+    """Excel-band fix and spelling merge for a column with no special meaning. `quote`: the column is
+    read as one of the program's categories (ethnicity ...), so notes may quote its values; a column
+    kept under its own heading is never quoted (see the quoting rule)."""
     notes: list[str] = []
     s = s if _is_clean_cat(s) else as_text(s)
     if len(s.cat.categories) > MERGE_MAX_VALUES:
         return s, notes
     if not _DATEISH_HEADER.search(header):
-        s, n = fix_excel_bands(s)
+        s, n = fix_excel_bands(s, quote=quote)
         notes += n
-    s, n = merge_spellings(s)
+    s, n = merge_spellings(s, quote=quote)
     return s, notes
 
 
@@ -329,13 +404,17 @@ def split_age(s: pd.Series, header: str, prefer: str = schema.AGE_BAND) -> tuple
         if junk:
             k = sum(rest[c] for c in junk)
             notes.append(f"{plural(k, 'row')} whose {header!r} is not a whole number of years "
-                         f"({quote_list(junk, 3)}) set to {NOT_RECORDED}")
+                         f"({quote_values(junk, distinct=len(counts), limit=3)}) set to {NOT_RECORDED}")
         out = recode(s, lambda v: None if exact.get(v) is None else str(exact[v]))
         return schema.AGE, out, notes
     out = recode(s, lambda v: None if v in missing_words else band_label(v))
     excel = {c: schema.fix_excel_band(c) for c in rest if schema.fix_excel_band(c) != c}
     if excel:
-        pairs = ", ".join(f"'{a}' -> '{band_label(a)}'" for a in list(excel)[:4])
+        may = len(counts) <= QUOTE_MAX_DISTINCT
+        shown = [a for a in excel if may and quotable(a) and quotable(band_label(a))]
+        pairs = ", ".join(f"'{a}' -> '{band_label(a)}'" for a in shown[:4])
+        if len(excel) > len(shown):
+            pairs += f"{' and ' if pairs else ''}{plural(len(excel) - len(shown), 'value')} not quoted"
         notes.append(f"{header!r}: age bands that Excel had turned into dates were put back ({pairs})")
     return schema.AGE_BAND, out, notes
 
@@ -448,8 +527,8 @@ def force_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     out, _ = merge_spellings(out, strip_prefix=False)
     notes = []
     if unknown:
-        notes.append(f"{header!r}: not recognised as a police force of England and Wales, so kept as written: "
-                     f"{quote_list(sorted(unknown))}")
+        shown = quote_values(sorted(unknown), distinct=len(out.cat.categories))
+        notes.append(f"{header!r}: not recognised as a police force of England and Wales, so kept as written: {shown}")
     return out, notes
 
 
@@ -521,12 +600,14 @@ def split_areas(out: dict[str, pd.Series], header: str = "police force") -> list
     ordered = sorted(present, key=schema.level_rank)
     if len(ordered) > 1:
         wider = sorted({a for lv, a in zip(levels, areas) if lv != schema.FORCE_AREA and a is not None})
-        notes.append(f"the table holds figures for areas at {len(ordered)} levels ({quote_list(ordered)}); "
+        shown, wide = quote_values(ordered, distinct=len(combos)), quote_values(wider, distinct=len(combos), limit=4)
+        notes.append(f"the table holds figures for areas at {len(ordered)} levels ({shown}); "
                      "areas of one level contain those of the next, so figures of different levels are never "
-                     f"added together. Wider areas ({quote_list(wider, 4)}) are under 'Area' and 'Area level', "
+                     f"added together. Wider areas ({wide}) are under 'Area' and 'Area level', "
                      f"not under 'Police force' (which says {schema.NOT_APPLICABLE!r} on their rows)")
     if unknown_levels:
-        notes.append(f"area levels not recognised, kept as written: {quote_list(sorted(unknown_levels))}")
+        shown = quote_values(sorted(unknown_levels), distinct=len(combos))
+        notes.append(f"area levels not recognised, kept as written: {shown}")
     return notes
 
 
@@ -562,8 +643,8 @@ def financial_year_column(s: pd.Series, header: str) -> tuple[pd.Series, list[st
         ss = s if _is_clean_cat(s) else as_text(s)
         counts = value_counts(ss)
         k = sum(counts.get(b, 0) for b in bad)
-        notes.append(f"{plural(k, 'row')} whose {header!r} is not a financial year ({quote_list(bad, 3)}) "
-                     f"set to {NOT_RECORDED}")
+        shown = quote_values(bad, distinct=len(ss.cat.categories), limit=3)
+        notes.append(f"{plural(k, 'row')} whose {header!r} is not a financial year ({shown}) set to {NOT_RECORDED}")
     return out, notes
 
 
@@ -647,7 +728,8 @@ def date_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     if bad:
         counts = value_counts(s)
         k = sum(counts.get(b, 0) for b in bad)
-        notes.append(f"{plural(k, 'row')} whose {header!r} is not a date ({quote_list(bad, 3)}) left without a date")
+        shown = quote_values(bad, distinct=len(cats), limit=3)
+        notes.append(f"{plural(k, 'row')} whose {header!r} is not a date ({shown}) left without a date")
     return pd.Series(vals, index=s.index, name=s.name), notes
 
 
@@ -676,6 +758,7 @@ def financial_year_of_dates(dates: pd.Series) -> pd.Series:
 
 # ---- rows to leave out ---------------------------------------------------------------------------
 _TOTAL_ROW = re.compile(r"(?i)^\s*(grand\s+|overall\s+|sub-?\s*)?totals?\b|^\s*all\s*$")
+_TOTAL_LABEL = re.compile(r"(?i)\s*(?:(?:grand\s+|overall\s+|sub-?\s*)?totals?\s*:?|all)\s*")  # quotable as is
 
 
 def trailing_rows_to_drop(frame: pd.DataFrame) -> tuple[int, list[str]]:
@@ -704,8 +787,8 @@ def trailing_rows_to_drop(frame: pd.DataFrame) -> tuple[int, list[str]]:
     notes = []
     if dropped_totals:
         what = "a totals row" if len(dropped_totals) == 1 else plural(len(dropped_totals), "totals row")
-        notes.append(f"left out {what} at the end of the table ({quote_list(dropped_totals[::-1], 3)}), "
-                     "so nothing is counted twice")
+        shown = quote_values(dropped_totals[::-1], distinct=0, limit=3, ok=lambda h: bool(_TOTAL_LABEL.fullmatch(h)))
+        notes.append(f"left out {what} at the end of the table ({shown}), so nothing is counted twice")
     if footnotes:
         notes.append(f"left out {plural(footnotes, 'note line')} at the end of the table")
     if end == 0:

@@ -17,7 +17,9 @@ import math
 import os
 import re
 import sys
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,15 +30,67 @@ from ..errors import LoadError
 from ._common import Ticker, plural, quote_list
 from ._normalise import as_text, cell_text, rebuild
 
-_SAMPLE_BYTES = 1 << 16
+_SAMPLE_BYTES = 1 << 16  # the start of a text file looked at for its encoding, delimiter and headings ...
+_SAMPLE_LINES = 8  # ... made longer, up to MAX_HEADER_BYTES, until it holds this many whole lines
 _BLOCK = 1 << 22  # pyarrow block: progress and cancel are checked after each one
 _SCAN_ROWS = 40  # rows looked at to find the header row
-# More columns than this is not a table a caseworker can filter (and a sideways or wrong file is far
-# more likely): refused with a message rather than building thousands of filters.
+_PY_ROWS = 1 << 16  # rows the careful CSV reader holds as text before turning them into codes
+
 MAX_COLUMNS = 1000
-# Memory needed to load a file, as a multiple of its size on disk (measured: a 100 MB CSV peaks at
-# about 2.3x; workbooks expand their compressed XML into one Python object per cell).
-_MEMORY_FACTOR = {"streamed": 1.5, "text": 3.0, "utf16": 4.0, "zip": 30.0, "parquet": 8.0}
+"""More columns than this is not a table a caseworker can filter (and a sideways or wrong file is far
+more likely): refused with a message rather than building thousands of filters. Every column counts,
+with a heading or not, so that a heading line of a million commas is refused at once, with its real
+width (it took 75 s to load before)."""
+
+MAX_HEADER_BYTES = 1 << 22
+"""The longest first line of a text file that is read as its column headings (4 MB: a thousand
+headings of 4,000 characters). A longer first line is not a heading line: the file is refused at once,
+with its real width if it has too many columns (a 500 MB file of one line took 5.6 GB and minutes)."""
+
+MAX_ROWS = 100_000_000
+"""More rows than this are refused before they are read, where a file says how many it has (Parquet):
+ten times the largest data set the program is measured with (10M rows), and far beyond what one
+computer can filter at the speed of a click. A 1.3 MB Parquet file claiming 200M rows (run-length
+encoded) took 8 GB within a minute; one claiming 2^40 rows as much within 19 s."""
+
+MAX_ZIP_MEMBERS = 10_000
+"""A workbook (.xlsx, .ods) is a ZIP archive of a few dozen parts; more parts than this is not one."""
+
+MAX_ZIP_BYTES = 1 << 30
+"""The most a workbook's parts may inflate to, together (1 GiB, declared or counted): a workbook of
+Excel's full million rows of a dozen columns is a few hundred MB of XML. Checked from each part's
+declared size before anything is inflated; Python's zipfile never inflates a part beyond its declared
+size (and then fails its CRC check), and the parts this program reads itself are counted as they
+inflate. Zip bombs of 3-6 GB (a 6 MB ODS, an XLSX with a 3 GB cell or 4 GB of white space) took over
+8 GB and minutes before."""
+
+MAX_SPREADSHEET_CELLS = 50_000_000
+"""The most cells an OpenDocument spreadsheet may hold once its repeated rows and columns are written
+out (a 1 KB file can repeat one cell over all 17 billion cells of a sheet)."""
+
+WIDE_COLUMN_VALUES = 1 << 16
+"""While a text column has at most this many distinct values, its codes are built with a dictionary as
+the rows come (and kept as 8- or 16-bit integers). Beyond it (an identifier, free text), the blocks'
+own Arrow dictionaries are kept and made into one sorted list at the end, without a Python object per
+value: a column of 10M distinct values took 306 s and 6.2 GB before."""
+
+MEMORY_RESERVE = 200 << 20
+"""While a file is read, reading stops with the 'too large' message when less memory than this is
+still free: the estimate checked before reading cannot know every file's shape."""
+
+# Memory needed to load a file: bytes per byte of its size on disk, by how it is read. Measured with
+# tests/reliability/test_memory_precheck.py (peak RSS above the start, at a few MB, typical and
+# awkward shapes); each factor is above the highest ratio measured for its path, and is a little
+# generous because peaks grow slightly less than the file at larger sizes.
+#   streamed: plain UTF-8 text of STREAM_BYTES or more, parsed from disk (the file is not held)
+#   text:     text read whole and parsed by Arrow (other encodings are made UTF-8 first)
+#   careful:  text Arrow cannot parse (ragged rows, a quoted line break...), read by the csv module
+#   utf16:    UTF-16 text (made UTF-8 first, so held twice)
+#   xml:      per byte of a workbook's XML once inflated (ZIP members' declared sizes), see _zip_need
+#   zip:      per byte on disk of a workbook whose parts' sizes cannot be read
+#   parquet:  per byte of a Parquet file's data once decoded (from its metadata), see _parquet_need
+_MEMORY_FACTOR = {"streamed": 1.5, "text": 3.0, "careful": 4.0, "utf16": 5.0, "xml": 4.0, "ods_xml": 40.0,
+                  "zip": 30.0, "parquet": 3.0}
 # The csv module refuses fields over 128 KiB by default; a long free-text cell is still data.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -211,24 +265,132 @@ class lean_memory:
 
 
 def memory_needed(path: Path, size: int, careful: bool = False) -> int:
-    """A generous estimate of the memory loading this file takes, from its size and first bytes
-    (`careful`: the file is known to need reading whole)."""
+    """A generous estimate of the memory loading this file takes, from its size and first bytes, and for
+    workbooks and Parquet files from what their directories and metadata say they hold (`careful`: the
+    file is known to need reading whole, by the csv module). A LoadError, before a byte of data is read,
+    for a workbook or Parquet file that claims more than the program can read at all."""
     try:
         with open(path, "rb") as f:
             head = f.read(_SAMPLE_BYTES)
     except OSError:
         head = b""
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        kind = "zip"
-    elif head.startswith(b"PAR1"):
-        kind = "parquet"
-    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 4:
+        return _zip_need(path, size)
+    if head.startswith(b"PAR1"):
+        return _parquet_need(path, size)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 4:
         kind = "utf16"
+    elif careful:
+        kind = "careful"
     else:
         kind = "text"
-        if size >= STREAM_BYTES and not careful and _plain_text_head(head) is not None:
+        if size >= STREAM_BYTES and _plain_text_head(head) is not None:
             kind = "streamed"  # parsed from disk (stream_table)
     return int(size * _MEMORY_FACTOR[kind])
+
+
+def _zip_need(path: Path, size: int) -> int:
+    """Memory to read a workbook: the file, plus its XML parts as inflated (from the sizes the ZIP
+    directory declares; LoadError for a ZIP bomb), times what the reader makes of each byte."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except Exception:  # not a readable ZIP: reading it says so (and the file itself is all it holds)
+        return int(size * _MEMORY_FACTOR["zip"])
+    _check_zip_sizes(path, infos)
+    ods = any(i.filename == "content.xml" for i in infos) and not any(
+        i.filename.lower().startswith("xl/") for i in infos)
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith(".xml"))
+    return int(size + xml * _MEMORY_FACTOR["ods_xml" if ods else "xml"])
+
+
+def _check_zip_sizes(p: Path, infos: list[zipfile.ZipInfo]) -> int:
+    """The total size a workbook's parts declare they inflate to; LoadError if there are too many parts
+    or they would inflate to more than MAX_ZIP_BYTES (a ZIP bomb, or far more than a workbook)."""
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise LoadError(f"{p.name} is a ZIP archive of {len(infos):,} parts, far more than a workbook has, so it "
+                        "was not opened. Check that it is the right file.")
+    total = sum(max(0, i.file_size) for i in infos)
+    if total > MAX_ZIP_BYTES:
+        raise _zip_too_big(p, total)
+    return total
+
+
+def _zip_too_big(p: Path, inflated: int) -> LoadError:
+    return LoadError(
+        f"{p.name} would unpack to {_human(inflated)}, far more than a spreadsheet this program can read (at most "
+        f"{_human(MAX_ZIP_BYTES)}), so it was not opened: it may be damaged or built to harm. If it is a real "
+        "workbook, save the sheet you need as CSV and load that file.")
+
+
+def _parquet_need(path: Path, size: int) -> int:
+    """Memory to read a Parquet file, from its metadata: the file, plus its data once decoded, times
+    what reading and typing it makes of each byte. LoadError if it claims more rows than MAX_ROWS."""
+    try:
+        import pyarrow.parquet as pq
+
+        meta = pq.read_metadata(path)
+        schema = meta.schema.to_arrow_schema()
+    except Exception:  # a damaged footer: reading the file says so (and the file is all it holds)
+        return int(size * _MEMORY_FACTOR["parquet"])
+    _check_parquet_rows(path, meta.num_rows)
+    return int(size + _decoded_bytes(meta, schema) * _MEMORY_FACTOR["parquet"])
+
+
+def _check_parquet_rows(p: Path, rows: int) -> None:
+    if rows < 0:
+        raise _parquet_damaged(p)
+    if rows > MAX_ROWS:
+        raise LoadError(f"{p.name} says it holds {rows:,} rows, more than the {MAX_ROWS:,} this program can work "
+                        "with, so it was not read. If the data is real, save a smaller extract (for example one "
+                        "year or one police force) and load that.")
+
+
+def _parquet_damaged(p: Path) -> LoadError:
+    return LoadError(f"{p.name} looks like a Parquet file but could not be read; it may be damaged or from a "
+                     "newer program.")
+
+
+def _decoded_bytes(meta, schema) -> int:
+    """What a Parquet file's data takes once decoded into Arrow columns: per row, each column's width (a
+    4-byte dictionary index for text), plus the text itself (its pages' uncompressed sizes, which for
+    dictionary-encoded text is about the distinct values)."""
+    import pyarrow as pa
+
+    rows = max(0, meta.num_rows)
+    width = 0
+    for f in schema:
+        t = f.type
+        if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_binary(t):
+            width += 4
+        elif pa.types.is_primitive(t):
+            width += max(1, t.bit_width // 8)
+        else:
+            width += 8
+    text = 0
+    for g in range(meta.num_row_groups):
+        rg = meta.row_group(g)
+        for c in range(rg.num_columns):
+            col = rg.column(c)
+            if col.physical_type == "BYTE_ARRAY":
+                text += max(0, col.total_uncompressed_size)
+    return rows * width + text
+
+
+class _MemoryGuard:
+    """Checked now and then while a file is read: a LoadError saying the file is too large when less
+    than MEMORY_RESERVE of memory is still free (the check before reading is an estimate)."""
+
+    def __init__(self, p: Path, size: int) -> None:
+        self.p, self.size = p, size
+
+    def check(self) -> None:
+        avail = available_memory()
+        if avail is not None and avail < MEMORY_RESERVE:
+            raise LoadError(
+                f"{self.p.name} ({_human(self.size)}) is too large to open on this computer: the memory that was "
+                "free ran out while reading it. Close other programs and try again, or open a smaller extract of "
+                "the data (for example one year or one police force).")
 
 
 def _plain_text_head(head: bytes) -> bytes | None:
@@ -238,7 +400,7 @@ def _plain_text_head(head: bytes) -> bytes | None:
         return None
     if any(head.startswith(magic) for magic, _ in _BINARY_MAGIC) or b"\x00" in head:
         return None
-    cut = head.rfind(b"\n")
+    cut = max(head.rfind(b"\n"), head.rfind(b"\r"))  # (Excel's 'CSV (Macintosh)' ends lines with CR)
     if cut < 0:
         return None
     try:
@@ -257,12 +419,12 @@ def _human(n: float) -> str:
 
 
 def check_memory(paths: list[Path], sizes: list[int], careful: bool = False) -> None:
-    """Refuse, before reading a byte of data, files that cannot fit in the memory that is free."""
-    avail = available_memory()
-    if avail is None:
-        return
+    """Refuse, before reading a byte of data, files that cannot fit in the memory that is free (and
+    workbooks and Parquet files that claim more than can be read at all, even where the memory that is
+    free is not known)."""
     need = sum(memory_needed(p, n, careful) for p, n in zip(paths, sizes))
-    if need <= avail:
+    avail = available_memory()
+    if avail is None or need <= avail:
         return
     total = sum(sizes)
     what = (f"{paths[0].name} ({_human(total)})" if len(paths) == 1
@@ -325,7 +487,7 @@ def read_table(path: str | Path, *, sheet: str | None = None, ticker: Ticker | N
 
 
 STREAM_BYTES = 1 << 26  # plain UTF-8 text files from this size are parsed from disk, not from memory
-_HEAD_BYTES = 1 << 20
+_HEAD_BYTES = MAX_HEADER_BYTES  # read for the sample (see _sample_end): the same as a whole read looks at
 
 
 def stream_table(p: Path, ticker: Ticker) -> RawTable | None:
@@ -473,12 +635,12 @@ def sniff_kind(p: Path, data: bytes) -> str:
 def _zip_kind(p: Path, data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = z.namelist()
-            mimetype = b""
-            if "mimetype" in names:
-                mimetype = z.read("mimetype")[:200]
+            infos = z.infolist()
+            _check_zip_sizes(p, infos)  # before anything is inflated
+            names = [i.filename for i in infos]
+            mimetype = _zip_head(z, "mimetype", 200) if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError,
-            NotImplementedError, KeyError):
+            NotImplementedError, KeyError, zlib.error):
         raise LoadError(
             f"{p.name} looks like an Excel workbook or a ZIP archive, but it is damaged and cannot be opened. "
             "Open it in Excel and save it again, or ask for a new copy.") from None
@@ -494,6 +656,33 @@ def _zip_kind(p: Path, data: bytes) -> str:
     inner = [n for n in names if not n.endswith("/")]
     listed = f" (it holds {quote_list([Path(n).name for n in inner], 4)})" if inner else " (it is empty)"
     raise LoadError(f"{p.name} is a ZIP archive{listed}. Unzip it first and open the data files inside.")
+
+
+def _zip_head(z: zipfile.ZipFile, name: str, n: int) -> bytes:
+    """The first n bytes of a ZIP member, inflating no more of it than that (a 'mimetype' that inflates
+    to 6 GB is sniffed from its first bytes)."""
+    with z.open(name) as f:
+        return f.read(n)
+
+
+def _zip_member(z: zipfile.ZipFile, name: str, limit: int = MAX_ZIP_BYTES) -> bytes:
+    """A ZIP member inflated whole, counting the bytes as they come: _ZipTooBig past `limit`, whatever
+    its header declared."""
+    out = bytearray()
+    with z.open(name) as f:
+        while True:
+            block = f.read(1 << 20)
+            if not block:
+                return bytes(out)
+            out += block
+            if len(out) > limit:
+                raise _ZipTooBig(len(out))
+
+
+class _ZipTooBig(Exception):
+    def __init__(self, inflated: int) -> None:
+        super().__init__(inflated)
+        self.inflated = inflated
 
 
 def _ole_error(p: Path, data: bytes) -> None:
@@ -557,7 +746,7 @@ def _decode(p: Path, data: bytes) -> tuple[bytes, str, str, list[str]]:
                     body, enc = data.decode("latin-1").encode("utf-8"), "Latin-1"
                 else:
                     body, enc = data.decode("cp1252").encode("utf-8"), "Windows (cp1252)"
-    sample_text = body[:_SAMPLE_BYTES].decode("utf-8", errors="ignore")
+    sample_text = body[:_sample_end(body)].decode("utf-8", errors="ignore")
     if sample_text[:1] == "\ufeff":
         sample_text = sample_text[1:]
         body = body[3:] if body.startswith(b"\xef\xbb\xbf") else body
@@ -565,6 +754,17 @@ def _decode(p: Path, data: bytes) -> tuple[bytes, str, str, list[str]]:
     if sample_text and bad / len(sample_text) > 0.01:
         raise _encoding_error(p)
     return body, enc, sample_text, notes
+
+
+def _sample_end(body) -> int:
+    """How much of the start of a text file to look at for its delimiter and headings: _SAMPLE_BYTES,
+    or more while that holds fewer than _SAMPLE_LINES line ends (a heading line of 900 long headings is
+    over 64 KB), up to MAX_HEADER_BYTES."""
+    end = min(len(body), _SAMPLE_BYTES)
+    cap = min(len(body), MAX_HEADER_BYTES)
+    while end < cap and max(body.count(b"\n", 0, end), body.count(b"\r", 0, end)) < _SAMPLE_LINES:
+        end = min(cap, end * 4)
+    return end
 
 
 def _check_utf8(data: bytes) -> None:
@@ -686,6 +886,30 @@ def _check_width(p: Path, n: int) -> None:
             "you do not need.")
 
 
+def _refuse_long_line(p: Path, body) -> None:
+    """A text file whose first line is longer than MAX_HEADER_BYTES: refused with its real width if it
+    has too many columns (counting its delimiters, a few hundred MB a second), else as not a table."""
+    ends = [i for i in (body.find(b"\n"), body.find(b"\r")) if i >= 0]
+    eol = min(ends) if ends else len(body)
+    _check_width(p, 1 + max(body.count(d, 0, eol) for d in (b",", b";", b"\t", b"|")))
+    raise LoadError(f"{p.name}: its first line is {_human(eol)} long, far too long to be a line of column "
+                    "headings, so it is not a table this program can read. Check that it is the right file; if "
+                    "it is, open it in Excel and save it as CSV again.")
+
+
+def _check_more_memory(p: Path, size: int, factor: float) -> None:
+    """Before the careful CSV reader, which needs more memory than the estimate checked before the file
+    was read (its bytes, `size`, are held already): refuse if the rest is not free."""
+    avail = available_memory()
+    need = int(size * factor)
+    if avail is None or need - size <= avail:
+        return
+    raise LoadError(f"{p.name} ({_human(size)}) is too large to open on this computer: reading it needs about "
+                    f"{_human(need)} of memory and only about {_human(avail + size)} is free. Close other programs "
+                    "and try again, or open a smaller extract of the data (for example one year or one police "
+                    "force).")
+
+
 def _read_csv(p: Path, data: bytes, ticker: Ticker, stream=None, total: int = 0):
     """A text file as a table. With `stream` (an Arrow input stream of the whole file), `data` is only
     its first lines and the rows are parsed from the stream."""
@@ -709,11 +933,15 @@ def _read_csv(p: Path, data: bytes, ticker: Ticker, stream=None, total: int = 0)
         raise LoadError(f"{p.name} is an XML file, not a table this program can read. Open it in Excel and "
                         "save it as an Excel Workbook (.xlsx) or CSV, then load that file.")
     lines = sample.splitlines(keepends=True)
-    if (stream is not None or len(body) > len(sample.encode("utf-8"))) and len(lines) > 1:
+    more = stream is not None or len(body) > len(sample.encode("utf-8"))
+    if more and stream is None and not any(c in sample for c in "\r\n"):
+        _refuse_long_line(p, body)
+    if more and len(lines) > 1:
         lines = lines[:-1]  # the last sample line may be cut short
     delim = _sniff_delimiter([ln for ln in lines[:200]])
     try:
-        reader = csv.reader(io.StringIO("".join(lines)), delimiter=delim)
+        # newline="": lines end with LF, CRLF or a lone CR (Excel's 'CSV (Macintosh)'), mixed or not
+        reader = csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delim)
         head_rows: list[list[str]] = []
         line_ends: list[int] = []
         for row in reader:
@@ -728,7 +956,7 @@ def _read_csv(p: Path, data: bytes, ticker: Ticker, stream=None, total: int = 0)
     hi = _header_index(head_rows)
     if hi < 0:
         raise LoadError(f"{p.name} has no column headings and no data.")
-    _check_width(p, sum(1 for h in head_rows[hi] if cell_text(h) is not None))
+    _check_width(p, len(head_rows[hi]))  # every column counts, with a heading or not
     names, orig, notes = _unique_names(head_rows[hi])
     notes = decode_notes + notes
     if hi > 0:
@@ -738,12 +966,14 @@ def _read_csv(p: Path, data: bytes, ticker: Ticker, stream=None, total: int = 0)
     detail = f"CSV, {enc}, {dname}-separated"
     if enc not in ("UTF-8", "UTF-8 (with BOM)", "UTF-8 and Windows (cp1252)"):
         notes.append(f"the text was read as {enc}")
+    guard = _MemoryGuard(p, total or len(body))
     frame = _csv_arrow(body if stream is None else stream, names, delim, skip_lines,
-                       ticker.sub(0.05, 0.9), total or len(body))
+                       ticker.sub(0.05, 0.9), total or len(body), guard)
     if frame is None and stream is not None:
         return None  # rows the fast reader cannot take: the caller reads the whole file the careful way
     if frame is None:
-        frame, more = _csv_python(p, body, names, delim, hi, ticker.sub(0.05, 0.9))
+        _check_more_memory(p, len(body), _MEMORY_FACTOR["careful"])
+        frame, more = _csv_python(p, body, names, delim, hi, ticker.sub(0.05, 0.9), guard)
         notes += more
     if delim == ";":
         frame, more = _decimal_commas(frame, orig)
@@ -775,12 +1005,12 @@ def _decimal_commas(frame: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.Da
 
 
 def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ticker,
-               total: int) -> pd.DataFrame | None:
+               total: int, guard: _MemoryGuard | None = None) -> pd.DataFrame | None:
     """Fast path: pyarrow, every column read as dictionary-encoded text, from bytes in memory or
     straight from the file. None if some row does not fit the header (the careful reader then takes
-    over). Each block's columns are turned into category codes as it comes, so that neither Arrow's
-    table of the whole file nor 32-bit codes for it are ever held: the codes kept are as small as the
-    number of distinct values allows."""
+    over). Each block's columns are turned into category codes as it comes (`_Codes`), so that neither
+    Arrow's table of the whole file nor 32-bit codes for it are ever held: the codes kept are as small as
+    the number of distinct values allows."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -793,8 +1023,7 @@ def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ti
     total = max(1, total)
     if isinstance(source, (bytes, bytearray, memoryview)):
         source = pa.BufferReader(source)
-    seen: list[dict[str, int]] = [{} for _ in names]  # per column: value -> code, in order of appearance
-    parts: list[list[np.ndarray]] = [[] for _ in names]
+    cols = [_Codes() for _ in names]
     n_rows = 0
     pool = pa.default_memory_pool()
     try:
@@ -802,59 +1031,144 @@ def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ti
         avg = None
         for batch in reader:
             for i in range(batch.num_columns):
-                parts[i].append(_batch_codes(batch.column(i), seen[i]))
+                cols[i].add(batch.column(i))
             n_rows += batch.num_rows
             del batch
             if avg is None and n_rows:
                 avg = max(1.0, min(total, _BLOCK) / n_rows)
             ticker.tick(min(0.95, n_rows * (avg or 1.0) / total))
+            if guard is not None:
+                guard.check()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, pa.ArrowIndexError,
             pa.ArrowKeyError, pa.ArrowCapacityError, pa.ArrowException, ValueError, UnicodeDecodeError):
         return None
     pool.release_unused()  # give Arrow's buffers back to the system: its allocator would keep them
-    cols: dict[str, pd.Series] = {}
+    return _frame_of(names, cols, n_rows, ticker)
+
+
+def _frame_of(names: list[str], cols: list["_Codes"], n_rows: int, ticker: Ticker) -> pd.DataFrame:
+    out: dict[str, pd.Series] = {}
     for i, name in enumerate(names):
         ticker.tick(0.95 + 0.05 * i / max(1, len(names)))
-        chunks, parts[i] = parts[i], []
-        codes = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int8)
-        del chunks
-        cols[name] = rebuild(codes, [cell_text(v) for v in seen[i]], None, name)
-        del codes
+        out[name] = cols[i].series(name)
+        cols[i] = _Codes()  # let its parts go
     ticker.tick(1.0)
-    return pd.DataFrame(cols) if cols else pd.DataFrame(index=range(n_rows))
+    return pd.DataFrame(out) if out else pd.DataFrame(index=range(n_rows))
 
 
-def _batch_codes(arr, seen: dict[str, int]) -> np.ndarray:
-    """One block of a dictionary-encoded column as codes into `seen` (which grows with new values),
-    in the smallest integer type that holds every code so far."""
-    values = arr.dictionary.to_pylist()
-    lut = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
-    lut = np.append(lut, -1)  # where a null index points (none are expected: strings are never null)
-    idx = arr.indices
-    if idx.null_count:
-        idx = idx.fill_null(len(values))
-    width = np.int8 if len(seen) < (1 << 7) else np.int16 if len(seen) < (1 << 15) else np.int32
-    return lut.astype(width)[idx.to_numpy(zero_copy_only=False)]
+class _Codes:
+    """One text column's category codes, built a block of rows at a time.
+
+    While the column has at most WIDE_COLUMN_VALUES distinct values, each block's values are looked up
+    in a dict as they come and the codes kept in the smallest integer type that holds them. Past that
+    (an identifier, free text), each block's own Arrow dictionary and 32-bit indices are kept instead,
+    and made into one sorted list of distinct texts at the end by Arrow (dataset.text_codes), with no
+    Python object per value."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] | None = {}  # value -> code, in order of appearance (None: wide)
+        self.parts: list[np.ndarray] = []  # codes into `seen`; wide: each block's indices into its dict
+        self.dicts: list = []  # wide: each block's dictionary (Arrow strings)
+        self.rows = 0
+
+    def add(self, arr) -> None:
+        """One block: an Arrow dictionary array of strings (no nulls)."""
+        import pyarrow as pa
+
+        if isinstance(arr, pa.ChunkedArray):
+            for chunk in arr.chunks:
+                self.add(chunk)
+            return
+        self.rows += len(arr)
+        if self.seen is not None and len(self.seen) + len(arr.dictionary) > WIDE_COLUMN_VALUES:
+            self._widen()
+        idx = arr.indices
+        if idx.null_count:
+            idx = idx.fill_null(0)  # (strings are never null here; a null would read as the first value)
+        if self.seen is None:
+            self.dicts.append(arr.dictionary)
+            self.parts.append(idx.to_numpy(zero_copy_only=False).astype(np.int32, copy=False))
+            return
+        seen = self.seen
+        values = arr.dictionary.to_pylist()
+        lut = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
+        width = np.int8 if len(seen) < (1 << 7) else np.int16 if len(seen) < (1 << 15) else np.int32
+        self.parts.append(lut.astype(width)[idx.to_numpy(zero_copy_only=False)])
+
+    def _widen(self) -> None:
+        import pyarrow as pa
+
+        assert self.seen is not None
+        first = pa.array(list(self.seen), type=pa.string())
+        codes = np.concatenate(self.parts).astype(np.int32) if self.parts else np.empty(0, dtype=np.int32)
+        self.seen, self.parts, self.dicts = None, [codes], [first]
+
+    def series(self, name: str) -> pd.Series:
+        if self.seen is not None:
+            codes = np.concatenate(self.parts) if self.parts else np.empty(0, dtype=np.int8)
+            self.parts = []
+            return rebuild(codes, [cell_text(v) for v in self.seen], None, name)
+        import pyarrow as pa
+
+        from ..dataset import categorical_of_texts, text_codes
+
+        sizes = [len(d) for d in self.dicts]
+        values = pa.concat_arrays([d.cast(pa.large_string()) for d in self.dicts]) if self.dicts \
+            else pa.array([], type=pa.large_string())
+        self.dicts = []
+        lut, texts = text_codes(values)
+        del values
+        codes = np.empty(self.rows, dtype=np.int32)
+        at = start = 0
+        for size, part in zip(sizes, self.parts):
+            codes[at:at + len(part)] = lut[start:start + size][part]
+            at += len(part)
+            start += size
+        self.parts = []
+        return pd.Series(categorical_of_texts(codes, texts), name=name)
 
 
-def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: int, ticker: Ticker):
-    """Careful path for odd files: the csv module, short rows padded, rows with surplus cells left out."""
-    text = body.decode("utf-8", errors="replace")
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: int, ticker: Ticker,
+                guard: _MemoryGuard | None = None):
+    """Careful path for odd files: the csv module, short rows padded, rows with surplus cells left out.
+    The file is decoded a line at a time and the rows turned into category codes _PY_ROWS at a time, so
+    that neither a second copy of the file as text nor a Python string per cell is ever held (it took
+    ten times the file's size before: a 500 MB file peaked at 5.4 GB)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = len(names)
-    rows: list[list[str]] = []
+    cols = [_Codes() for _ in names]
+    chunk: list[list[str]] = []
     long_rows = 0
     first_long = None
-    total = max(1, len(text))
+    total = max(1, len(body))
+    done = [0]
     last_row: list[str] = []  # the last row read, and the line it starts on (for unclosed quotes)
     last_start = prev_end = 0
+
+    def lines():
+        for m in _LINE.finditer(body):
+            done[0] = m.end()
+            yield m.group().decode("utf-8", errors="replace")
+
+    def flush() -> None:
+        for j in range(n):
+            cols[j].add(pc.dictionary_encode(pa.array([r[j] for r in chunk], type=pa.string())))
+        chunk.clear()
+        ticker.tick(min(0.9, done[0] / total))
+        if guard is not None:
+            guard.check()
+
     try:
-        reader = csv.reader(io.StringIO(text), delimiter=delim, strict=False)
+        reader = csv.reader(lines(), delimiter=delim, strict=False)
         for i, row in enumerate(reader):
             last_start, last_row, prev_end = prev_end + 1, row, reader.line_num
             if i <= header_row:
                 continue
-            if i % 20000 == 0:
-                ticker.tick(min(0.9, reader.line_num * 60 / total))
             if len(row) < n:
                 row = row + [""] * (n - len(row))
             elif len(row) > n:
@@ -864,12 +1178,16 @@ def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: 
                     first_long = first_long or reader.line_num
                     continue
                 row = row[:n]
-            rows.append(row)
+            chunk.append(row)
+            if len(chunk) >= _PY_ROWS:
+                flush()
+        if chunk:
+            flush()
     except csv.Error:
         raise LoadError(f"{p.name} could not be read as CSV: its rows are not laid out as CSV expects. Open it in "
                         "Excel and save it as CSV again.") \
             from None
-    if text.count('"') % 2 and any("\n" in c or "\r" in c for c in last_row):
+    if body.count(b'"') % 2 and any("\n" in c or "\r" in c for c in last_row):
         raise LoadError(
             f"{p.name}: a quotation mark (\") on line {last_start} is never closed, so everything after it would "
             "be read as one cell. Open the file in a text editor such as Notepad, remove that quotation mark or "
@@ -878,13 +1196,10 @@ def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: 
     if long_rows:
         notes.append(f"left out {plural(long_rows, 'row')} with more cells than there are column headings "
                      f"(the first at line {first_long}); check the file in a spreadsheet")
-    cols: dict[str, pd.Series] = {}
-    if rows:
-        for j, name in enumerate(names):
-            ticker.check()
-            cols[name] = as_text(pd.Series([r[j] for r in rows], dtype=object, name=name))
-    frame = pd.DataFrame(cols) if cols else pd.DataFrame({nm: pd.Series([], dtype=object) for nm in names})
-    return frame, notes
+    rows = cols[0].rows if cols else 0
+    if not rows:
+        return pd.DataFrame({nm: pd.Series([], dtype=object) for nm in names}), notes
+    return _frame_of(names, cols, rows, ticker.sub(0.9, 1.0)), notes
 
 
 # ---- workbooks and Parquet -----------------------------------------------------------------------

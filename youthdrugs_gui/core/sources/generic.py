@@ -46,6 +46,8 @@ def _target(value: object, header: str, where: str = "The column mapping") -> st
 def parse_mapping(mapping: str | Path | dict | None) -> tuple[dict[str, str | None] | None, dict[str, str]]:
     """A checked mapping {original header: canonical column or None} and any extra settings the mapping
     file gives ('measure', 'force', 'sheet'). MappingError, with what to fix, for anything wrong."""
+    from ..safeio import MAX_JSON_BYTES, NotAFile, TooLarge, load_json, read_bounded, size_text
+
     if mapping is None:
         return None, {}
     where = "The column mapping"
@@ -61,7 +63,13 @@ def parse_mapping(mapping: str | Path | dict | None) -> tuple[dict[str, str | No
                     raise MappingError(f"The column mapping file {p} does not exist.")
                 if p.is_dir():
                     raise MappingError(f"{p} is a folder; the column mapping must be a JSON file.")
-                raw_bytes = p.read_bytes()
+                raw_bytes = read_bounded(p, MAX_JSON_BYTES)
+            except TooLarge as e:
+                raise MappingError(f"{where} is too large to be a column mapping ({size_text(e.size)}; a mapping is "
+                                   "a few kilobytes). Choose the right file.") from None
+            except NotAFile:
+                raise MappingError(f"{p} is not an ordinary file (it may be a pipe or a device); the column mapping "
+                                   "must be a JSON file.") from None
             except OSError as e:
                 raise MappingError(f"The column mapping file {p} cannot be read ({e.strerror or e}).") from None
             try:
@@ -69,7 +77,10 @@ def parse_mapping(mapping: str | Path | dict | None) -> tuple[dict[str, str | No
             except UnicodeDecodeError:
                 raw_text = raw_bytes.decode("cp1252", errors="replace")
         try:
-            mapping = json.loads(raw_text)
+            mapping = load_json(raw_text)  # plain data only, a few MB at most, 100 levels deep at most
+        except TooLarge as e:
+            raise MappingError(f"{where} is too large to be a column mapping ({size_text(e.size)}; a mapping is "
+                               "a few kilobytes). Choose the right file.") from None
         except json.JSONDecodeError as e:
             raise MappingError(
                 f"{where} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}). It should look like "
@@ -180,8 +191,10 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         if target == schema.COUNT and not nz.looks_numeric(s):
             if col in explicit:
                 _, _, texts = nz.numeric_values(s)
-                raise MappingError(f"{raw.name}: the column mapping makes {h!r} the count, but it holds text such as "
-                                   f"{quote_list(texts, 3)}. Map a column of numbers to 'count'.")
+                shown = [t for t in texts if nz.quotable(t)]  # the quoting rule: short labels only
+                what = f"text such as {nz.quote_values(texts, distinct=len(texts), limit=3)}" if shown else "text"
+                raise MappingError(f"{raw.name}: the column mapping makes {h!r} the count, but it holds {what}. "
+                                   "Map a column of numbers to 'count'.")
             unassign(col, f"{h!r} holds text, so it was not used as the count; each row counts as 1")
         elif target == schema.FINANCIAL_YEAR and col not in explicit and nz.fy_parse_share(s) < 0.5:
             unassign(col, f"{h!r} does not hold financial years, so it was kept as it is")
@@ -247,8 +260,8 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
             notes += more
         elif target == schema.AREA_LEVEL:
             out[target] = nz.as_text(s)
-        else:  # ethnicity and any other plain category
-            out[target], more = nz.clean_text_column(s, h)
+        else:  # ethnicity and any other plain category: read as a category, so notes may quote it
+            out[target], more = nz.clean_text_column(s, h, quote=True)
             notes += more
 
     # 4. everything else is kept under its own header
@@ -338,9 +351,9 @@ def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[st
             notes.append(f"{plural(k, 'row')} whose count is suppressed or not available in the source "
                          f"({quote_list([t for t in texts if t in suppressed], 4)}) kept as such, not as 0: "
                          "they are not added into any total")
-        if bad - k:
-            other = [t for t in texts if t not in suppressed]
-            notes.append(f"{plural(bad - k, 'row')} whose count is not a number ({quote_list(other, 4)}) kept as "
+        if bad - k:  # only number words ('two') are quoted: other text in a count cell may be anything
+            other = nz.quote_values([t for t in texts if t not in suppressed], distinct=0, limit=4, ok=nz.count_word)
+            notes.append(f"{plural(bad - k, 'row')} whose count is not a number ({other}) kept as "
                          "not available ([x]), not as 0")
     used = ~bad_cat & (rows_per > 0)
     good = nums[used]

@@ -1,0 +1,404 @@
+"""Hostile files from the security review: small files that claim (or inflate to) something huge, and
+files built to make the reader work for minutes. Each must be refused with one plain line, or read
+within the memory check, in seconds.
+
+The tests make each bomb small but declared big (a ZIP member whose headers claim gigabytes, a Parquet
+footer that claims 2^40 rows), or compress it hard in memory, so the whole module runs in seconds. The
+full-size files measured for RELIABILITY.md are written by running this file:
+
+    .venv/bin/python tests/reliability/test_hostile_files.py /tmp/hostile   # then time each with the CLI
+"""
+from __future__ import annotations
+
+import io
+import os
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# ---- makers ------------------------------------------------------------------------------------------
+SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+
+
+def _xlsx_members(rows: list[list[object]] | None = None) -> dict[str, bytes]:
+    """The parts of a small, valid workbook (openpyxl's), by name."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows or [["Force", "Count"], ["Kent", 1], ["Essex", 2]]:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def write_zip(target: Path | io.BytesIO, members: dict[str, bytes | Iterable[bytes]]) -> None:
+    """A ZIP of these members, deflated hard; a member may be given as chunks (so gigabytes of it are
+    never held)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name, data in members.items():
+            if isinstance(data, bytes):
+                z.writestr(name, data)
+                continue
+            with z.open(name, "w", force_zip64=True) as f:
+                for chunk in data:
+                    f.write(chunk)
+
+
+def zip_bytes(members: dict[str, bytes | Iterable[bytes]]) -> bytes:
+    buf = io.BytesIO()
+    write_zip(buf, members)
+    return buf.getvalue()
+
+
+def declare_size(data: bytes, name: str, size: int) -> bytes:
+    """The ZIP with the member `name` claiming to inflate to `size` bytes (< 4 GiB), in both its local
+    header and the central directory, its real bytes unchanged: a bomb's headers without the bomb."""
+    out = bytearray(data)
+    raw = name.encode()
+    for sig, at in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):
+        i = out.find(sig)
+        while i >= 0:
+            n_off = 46 if sig == b"PK\x01\x02" else 30
+            ln = struct.unpack_from("<H", out, i + (28 if sig == b"PK\x01\x02" else 26))[0]
+            if bytes(out[i + n_off:i + n_off + ln]) == raw:
+                struct.pack_into("<I", out, i + at, size)
+            i = out.find(sig, i + 4)
+    return bytes(out)
+
+
+def repeated(unit: bytes, total: int, chunk: int = 1 << 24) -> Iterator[bytes]:
+    """`total` bytes of `unit` repeated, a chunk at a time."""
+    block = unit * max(1, chunk // len(unit))
+    left = total
+    while left > 0:
+        yield block[:left]
+        left -= len(block)
+
+
+def dimension_bomb() -> bytes:
+    """A 2 KB workbook whose sheet declares the whole grid, A1:XFD1048576, as used."""
+    m = _xlsx_members()
+    sheet = m["xl/worksheets/sheet1.xml"]
+    head, _, tail = sheet.partition(b"<dimension ")
+    m["xl/worksheets/sheet1.xml"] = head + b'<dimension ref="A1:XFD1048576"' + tail[tail.index(b" />"):]
+    return zip_bytes(m)
+
+
+def ods_members(mimetype: bytes | Iterable[bytes] = b"application/vnd.oasis.opendocument.spreadsheet",
+                content: bytes | None = None) -> dict[str, bytes | Iterable[bytes]]:
+    """An OpenDocument spreadsheet's parts: a mimetype (its real size may be anything) and a content.xml."""
+    table = content or (
+        b'<table:table table:name="Sheet1">'
+        b'<table:table-row><table:table-cell office:value-type="string"><text:p>Force</text:p></table:table-cell>'
+        b'<table:table-cell office:value-type="string"><text:p>Count</text:p></table:table-cell></table:table-row>'
+        b'<table:table-row><table:table-cell office:value-type="string"><text:p>Kent</text:p></table:table-cell>'
+        b'<table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell>'
+        b'</table:table-row></table:table>')
+    body = (b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+            b'<office:body><office:spreadsheet>' + table + b'</office:spreadsheet></office:body>'
+            b'</office:document-content>')
+    manifest = (b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                b'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                b'<manifest:file-entry manifest:full-path="/" '
+                b'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                b'</manifest:manifest>')
+    return {"mimetype": mimetype, "content.xml": body, "META-INF/manifest.xml": manifest}
+
+
+def sheet_members(sheet_data: Iterable[bytes]) -> dict[str, bytes | Iterable[bytes]]:
+    """A workbook whose first sheet's <sheetData> is made of these chunks."""
+    m: dict[str, bytes | Iterable[bytes]] = dict(_xlsx_members())
+
+    def sheet() -> Iterator[bytes]:
+        yield SHEET_HEAD + b"<sheetData>"
+        yield from sheet_data
+        yield b"</sheetData></worksheet>"
+
+    m["xl/worksheets/sheet1.xml"] = sheet()
+    return m
+
+
+def inline_string_cells(n: int) -> Iterator[bytes]:
+    """A header row and one cell holding an inline string of n letters."""
+    yield (b'<row r="1"><c r="A1" t="inlineStr"><is><t>Force</t></is></c>'
+           b'<c r="B1" t="inlineStr"><is><t>Comment</t></is></c></row>'
+           b'<row r="2"><c r="A2" t="inlineStr"><is><t>Kent</t></is></c><c r="B2" t="inlineStr"><is><t>')
+    yield from repeated(b"A", n)
+    yield b"</t></is></c></row>"
+
+
+def whitespace_cells(n: int) -> Iterator[bytes]:
+    """A header row, then n bytes of whitespace, then a row of data."""
+    yield b'<row r="1"><c r="A1" t="inlineStr"><is><t>Force</t></is></c></row>'
+    yield from repeated(b" \n\t", n)
+    yield b'<row r="2"><c r="A2" t="inlineStr"><is><t>Kent</t></is></c></row>'
+
+
+# -- Parquet: its footer is Thrift's compact protocol; a small codec to rewrite the row counts --
+def _varint(b: bytes, i: int) -> tuple[int, int]:
+    shift = out = 0
+    while True:
+        c = b[i]
+        i += 1
+        out |= (c & 0x7F) << shift
+        shift += 7
+        if not c & 0x80:
+            return out, i
+
+
+def _put_varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        if n < 0x80:
+            out.append(n)
+            return bytes(out)
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+
+
+def _zz(n: int) -> int:
+    return (n >> 1) ^ -(n & 1)
+
+
+def _unzz(n: int) -> int:
+    return (n << 1) ^ (n >> 63)
+
+
+def _read_value(b: bytes, i: int, t: int):
+    if t in (1, 2):
+        return t == 1, i
+    if t == 3:
+        return b[i], i + 1
+    if t in (4, 5, 6):
+        v, i = _varint(b, i)
+        return _zz(v), i
+    if t == 7:
+        return b[i:i + 8], i + 8
+    if t == 8:
+        n, i = _varint(b, i)
+        return b[i:i + n], i + n
+    if t in (9, 10):
+        h = b[i]
+        i += 1
+        n, et = h >> 4, h & 0x0F
+        if n == 15:
+            n, i = _varint(b, i)
+        items = []
+        for _ in range(n):
+            if et in (1, 2):
+                items.append(b[i] == 1)
+                i += 1
+            else:
+                v, i = _read_value(b, i, et)
+                items.append(v)
+        return (et, items), i
+    if t == 11:
+        n, i = _varint(b, i)
+        if n == 0:
+            return (0, 0, []), i
+        kt, vt = b[i] >> 4, b[i] & 0x0F
+        i += 1
+        pairs = []
+        for _ in range(n):
+            k, i = _read_value(b, i, kt)
+            v, i = _read_value(b, i, vt)
+            pairs.append((k, v))
+        return (kt, vt, pairs), i
+    if t == 12:
+        fields = []
+        last = 0
+        while True:
+            h = b[i]
+            i += 1
+            if h == 0:
+                return fields, i
+            delta, ft = h >> 4, h & 0x0F
+            if delta:
+                fid = last + delta
+            else:
+                v, i = _varint(b, i)
+                fid = _zz(v)
+            val, i = _read_value(b, i, ft)
+            fields.append([fid, ft, val])
+            last = fid
+    raise ValueError(f"thrift type {t}")
+
+
+def _write_value(t: int, v) -> bytes:
+    if t in (1, 2):
+        return b""
+    if t == 3:
+        return bytes([v])
+    if t in (4, 5, 6):
+        return _put_varint(_unzz(v) & 0xFFFFFFFFFFFFFFFF)
+    if t == 7:
+        return v
+    if t == 8:
+        return _put_varint(len(v)) + v
+    if t in (9, 10):
+        et, items = v
+        head = bytes([(len(items) << 4) | et]) if len(items) < 15 else bytes([0xF0 | et]) + _put_varint(len(items))
+        return head + b"".join(bytes([1 if x else 2]) if et in (1, 2) else _write_value(et, x) for x in items)
+    if t == 11:
+        kt, vt, pairs = v
+        if not pairs:
+            return b"\x00"
+        return _put_varint(len(pairs)) + bytes([(kt << 4) | vt]) + b"".join(
+            _write_value(kt, k) + _write_value(vt, x) for k, x in pairs)
+    if t == 12:
+        out = bytearray()
+        last = 0
+        for fid, ft, val in v:
+            wt = (1 if val else 2) if ft in (1, 2) else ft
+            if 0 < fid - last <= 15:
+                out.append(((fid - last) << 4) | wt)
+            else:
+                out.append(wt)
+                out += _put_varint(_unzz(fid))
+            out += _write_value(ft, val)
+            last = fid
+        out.append(0)
+        return bytes(out)
+    raise ValueError(f"thrift type {t}")
+
+
+def _field(fields, fid):
+    return next(f for f in fields if f[0] == fid)
+
+
+def claim_rows(data: bytes, rows: int) -> bytes:
+    """The Parquet file with its footer claiming `rows` rows (in the file, its row group and each column
+    chunk), its data unchanged."""
+    n = struct.unpack("<I", data[-8:-4])[0]
+    meta, _ = _read_value(data[-8 - n:-8], 0, 12)
+    _field(meta, 3)[2] = rows
+    for rg in _field(meta, 4)[2][1]:
+        _field(rg, 3)[2] = rows
+        for col in _field(rg, 1)[2][1]:
+            _field(_field(col, 3)[2], 5)[2] = rows
+    new = _write_value(12, meta)
+    return data[:-8 - n] + new + struct.pack("<I", len(new)) + b"PAR1"
+
+
+def small_parquet(frame: pd.DataFrame | None = None, **kw) -> bytes:
+    buf = io.BytesIO()
+    (frame if frame is not None else pd.DataFrame({"Force": ["Kent", "Essex"], "Count": [3, 2]})) \
+        .to_parquet(buf, **kw)
+    return buf.getvalue()
+
+
+def rle_parquet(rows: int) -> bytes:
+    """`rows` identical rows, dictionary- and run-length-encoded: a few hundred bytes per million rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = pa.table({"Force": pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)),
+                                                          pa.array(["Kent"])),
+                  "Count": pa.array(np.ones(rows, dtype=np.int8))})
+    buf = io.BytesIO()
+    pq.write_table(t, buf, compression="zstd", row_group_size=1 << 26)
+    return buf.getvalue()
+
+
+def nested_parquet() -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = pa.table({"Force": ["Kent", "Essex"], "Count": [1, 2],
+                  "Offence": pa.array([{"type": "possession", "class": "A"}, {"type": "supply", "class": "B"}]),
+                  "Ages": pa.array([[14, 15], [16]])})
+    buf = io.BytesIO()
+    pq.write_table(t, buf)
+    return buf.getvalue()
+
+
+def far_dates_parquet() -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ms = np.array(["2021-05-01", "9999-12-31"], dtype="datetime64[ms]")
+    t = pa.table({"Force": ["Kent", "Essex"], "Date": pa.array(ms, type=pa.timestamp("ms")), "Count": [1, 2]})
+    buf = io.BytesIO()
+    pq.write_table(t, buf)
+    return buf.getvalue()
+
+
+def commas_header(n: int, rows: int = 0) -> bytes:
+    line = b"," * n + b"\n"
+    body = b"".join(b"Kent" + b"," * n + b"\n" for _ in range(rows))
+    return line + body
+
+
+def wide_header(n: int, rows: int = 1) -> bytes:
+    head = ",".join(f"Q{i}" for i in range(n)).encode() + b"\n"
+    return head + (b",".join(b"1" for _ in range(n)) + b"\n") * rows
+
+
+def single_line(n: int) -> Iterator[bytes]:
+    """One line of n bytes (no line end): short 'cells' separated by commas."""
+    yield from repeated(b"abcdefg,", n)
+
+
+# ---- the full-size files, for measuring ----------------------------------------------------------------
+def write_full_size(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+
+    def put(name: str, data: bytes | Iterable[bytes]) -> None:
+        p = folder / name
+        if not p.exists():
+            t = time.perf_counter()
+            with open(p, "wb") as f:
+                if isinstance(data, bytes):
+                    f.write(data)
+                else:
+                    for chunk in data:
+                        f.write(chunk)
+            print(f"wrote {p} ({p.stat().st_size:,} bytes) in {time.perf_counter() - t:.0f} s", flush=True)
+        out.append(p)
+
+    def zipped(name: str, members) -> None:
+        p = folder / name
+        if not p.exists():
+            t = time.perf_counter()
+            write_zip(p, members)
+            print(f"wrote {p} ({p.stat().st_size:,} bytes) in {time.perf_counter() - t:.0f} s", flush=True)
+        out.append(p)
+
+    put("dimension_bomb.xlsx", dimension_bomb())
+    mt = b"application/vnd.oasis.opendocument.spreadsheet"
+    zipped("mimetype_bomb.ods", ods_members(mimetype=iter([mt, *repeated(b" ", 6_000_000_000)])))
+    zipped("inline_string.xlsx", sheet_members(inline_string_cells(3_000_000_000)))
+    zipped("whitespace.xlsx", sheet_members(whitespace_cells(4_000_000_000)))
+    put("rows_2e40.parquet", claim_rows(small_parquet(compression=None), 1 << 40))
+    put("rle_200M.parquet", rle_parquet(200_000_000))
+    put("commas_header.csv", commas_header(1_000_000))
+    put("commas_header_rows.csv", commas_header(1_000_000, rows=3))
+    put("million_columns.csv", wide_header(1_000_000))
+    put("single_line_500MB.csv", single_line(500_000_000))
+    put("nested.parquet", nested_parquet())
+    put("far_dates.parquet", far_dates_parquet())
+    return out
+
+
+if __name__ == "__main__":
+    write_full_size(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/hostile"))
