@@ -173,7 +173,7 @@ def _state_from(opts, engine: Engine) -> FilterState:
 
 def _export(opts) -> str:
     from . import export as ex
-    from .disclosure import aggregate, suppress, tabulate
+    from .disclosure import aggregate, protect_table
 
     out = Path(opts.output)
     fmt = opts.format or (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".csv", ".xlsx") else "csv")
@@ -193,7 +193,6 @@ def _export(opts) -> str:
         if opts.stack_by:
             group.append(ds.resolve_column(opts.stack_by))
         table = aggregate(ds, result.rows, group, allowed=engine.coverage_allowed(state))
-        by = [c for c in table.columns if c not in (schema.COUNT, "status")]
         k = opts.suppress_below
         if k is not None and k < 2:
             raise FilterError("--suppress-below must be 2 or more (commonly 5 or 10).")
@@ -201,12 +200,7 @@ def _export(opts) -> str:
             raise FilterError("--round-to must be 2 or more (commonly 5).")
         if opts.rate:
             return _export_rates(opts, ds, engine, state, result, out, fmt, prov, synthetic)
-        if opts.round_to is not None:
-            table = suppress(table, k=k or opts.round_to, by=by, round_to=opts.round_to)
-        elif k is not None:
-            table = suppress(table, k=k, by=by)
-        else:
-            table = tabulate(table, by=by)
+        table = protect_table(table, k=k, round_to=opts.round_to)
         res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
         return (f"Wrote a table of {res.rows:,} rows ({', '.join(ds.label(g) for g in group)}) to {res.path}: "
                 f"{_totals_words(result, opts)}{synthetic}")

@@ -348,6 +348,22 @@ def tabulate(
     return _shape(table, value_col=value_col, k=1, by=by, totals=totals)
 
 
+def table_dims(table: pd.DataFrame) -> list[str]:
+    """The group-by columns of an aggregated table (measure and area level first where they split it)."""
+    return [c for c in table.columns if c not in (schema.COUNT, "status")]
+
+
+def protect_table(table: pd.DataFrame, *, k: int | None = None, round_to: int | None = None) -> SuppressionResult:
+    """An aggregated table made ready to write under one of the rules: rounding (`round_to`, small
+    counts below k or the base suppressed), suppression (`k`), or neither (casework: `tabulate`)."""
+    by = table_dims(table)
+    if round_to is not None:
+        return suppress(table, k=k or round_to, by=by, round_to=round_to)
+    if k is not None:
+        return suppress(table, k=k, by=by)
+    return tabulate(table, by=by)
+
+
 STATUS_COL = "status"
 PARTIAL_SUFFIX = " [part]"
 _NA_MARKS = ("[x]", "[c]", "[z]")

@@ -1237,14 +1237,12 @@ def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: boo
                                                                 progress=progress, cover=cover), rehash=True)
         staged.append(main)
         side = sidecar_path(target) if sidecar else None
+        record = None
         if side is not None:
             record = _provenance(kind=kind, ds=ds, target=target, fmt=fmt, bom=bom, rows=n, headers=headers,
                                  column_names=column_names, suppression=suppression, staged=main,
                                  caller=provenance, seconds=time.perf_counter() - t0)
-            text = json.dumps(record, indent=2, ensure_ascii=False, default=_json_default) + "\n"
-            data = text.encode("utf-8")
-            staged.append(_stage(side, lambda w, _f, _tmp: w.write(data)))
-        _commit_pair(main, staged[1] if side is not None else None, replace_read_only=replace_read_only)
+        _commit_with_record(main, record, staged, replace_read_only)
     except OSError as exc:
         for s in staged:
             s.discard()
@@ -1255,6 +1253,16 @@ def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: boo
         raise
     return ExportResult(path=target, rows=n, columns=headers, sidecar=side, bytes=main.bytes,
                         seconds=time.perf_counter() - t0, sha256=main.sha256, format=fmt)
+
+
+def _commit_with_record(main: _Staged, record: dict | None, staged: list[_Staged], replace_read_only: bool) -> None:
+    """Stage the provenance record (if any) beside the staged file and commit the two as one pair."""
+    side = None
+    if record is not None:
+        data = (json.dumps(record, indent=2, ensure_ascii=False, default=_json_default) + "\n").encode("utf-8")
+        side = _stage(sidecar_path(main.target), lambda w, _f, _tmp: w.write(data))
+        staged.append(side)
+    _commit_pair(main, side, replace_read_only=replace_read_only)
 
 
 def write_report(path: str | Path, data: bytes, *, dataset: "Dataset | None" = None,
@@ -1274,10 +1282,7 @@ def write_report(path: str | Path, data: bytes, *, dataset: "Dataset | None" = N
         record = _provenance(kind="report", ds=dataset, target=target, fmt=fmt, bom=False, rows=0, headers=[],
                              column_names=[], suppression=str((provenance or {}).get("suppression", "none")),
                              staged=main, caller=provenance, seconds=time.perf_counter() - t0)
-        text = json.dumps(record, indent=2, ensure_ascii=False, default=_json_default) + "\n"
-        side_data = text.encode("utf-8")
-        staged.append(_stage(sidecar_path(target), lambda w, _f, _tmp: w.write(side_data)))
-        _commit_pair(main, staged[1], replace_read_only=replace_read_only)
+        _commit_with_record(main, record, staged, replace_read_only)
     except OSError as exc:
         for s in staged:
             s.discard()

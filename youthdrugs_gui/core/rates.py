@@ -300,7 +300,7 @@ def rate_table(engine, state, group_by: str, *, k: int | None = None, round_to: 
     applies to the counts; a rate of a hidden count is hidden too."""
     from dataclasses import replace as _replace
 
-    from .disclosure import aggregate, suppress, tabulate
+    from .disclosure import aggregate, protect_table, table_dims
 
     ds = engine.ds
     col = ds.resolve_column(group_by)
@@ -314,13 +314,8 @@ def rate_table(engine, state, group_by: str, *, k: int | None = None, round_to: 
                           "different levels are never added together.")
     ctx = context(ds, state, rows)
     table = aggregate(ds, rows, [col], allowed=engine.coverage_allowed(state))
-    dims = [c for c in table.columns if c not in ("count", "status")]
-    if round_to is not None:
-        res = suppress(table, k=k or round_to, by=dims, round_to=round_to)
-    elif k is not None:
-        res = suppress(table, k=k, by=dims)
-    else:
-        res = tabulate(table, by=dims)
+    dims = table_dims(table)
+    res = protect_table(table, k=k, round_to=round_to)
     gcol = dims[-1]
     true = dict(zip(table[gcol].astype(str), table["count"].astype(np.int64)))  # one level's areas are its own
     true["Total"] = int(table["count"].sum())
@@ -370,7 +365,7 @@ def force_values(engine, state, *, per_children: bool, k: int | None = None, rou
     """Per police force, the figure a map shows: the count (or rate) under every filter but the one on
     forces, as a chart bar shows what ticking it would give. Returns (values: force -> number or mark,
     words for what the numbers are, the England and Wales reference line, notes)."""
-    from .disclosure import aggregate, suppress, tabulate
+    from .disclosure import aggregate, protect_table, table_dims
 
     ds = engine.ds
     if not ds.has(schema.FORCE):
@@ -391,13 +386,8 @@ def force_values(engine, state, *, per_children: bool, k: int | None = None, rou
     if len(result.totals) > 1:
         raise FilterError("Choose one measure and one area level to map: they are never added together.")
     table = aggregate(ds, result.rows, [schema.FORCE], allowed=engine.coverage_allowed(st))
-    dims = [c for c in table.columns if c not in ("count", "status")]
-    if round_to is not None:
-        res = suppress(table, k=k or round_to, by=dims, round_to=round_to)
-    elif k is not None:
-        res = suppress(table, k=k, by=dims)
-    else:
-        res = tabulate(table, by=dims)
+    dims = table_dims(table)
+    res = protect_table(table, k=k, round_to=round_to)
     col = dims[-1]
     values = {label: _number(cell) for label, cell in zip(res.table[col].astype(str), res.table["count"])
               if label != "Total"}

@@ -84,7 +84,7 @@ def make_report(engine, state, *, group_by: str, stack_by: str | None = None, ra
                 version: str = "", when: _dt.datetime | None = None) -> Report:
     """The report of a view. Raises FilterError on a view that cannot be reported (as export does)."""
     from . import forcemap, rates, svgchart
-    from .disclosure import aggregate, suppress, tabulate
+    from .disclosure import aggregate, protect_table
     from .notes import data_notes
 
     ds = engine.ds
@@ -110,13 +110,7 @@ def make_report(engine, state, *, group_by: str, stack_by: str | None = None, ra
     else:
         table = aggregate(ds, result.rows, [c for c in (group_by, stack_by) if c],
                           allowed=engine.coverage_allowed(state))
-        dims = [c for c in table.columns if c not in ("count", "status")]
-        if round_to is not None:
-            res = suppress(table, k=k or round_to, by=dims, round_to=round_to)
-        elif k is not None:
-            res = suppress(table, k=k, by=dims)
-        else:
-            res = tabulate(table, by=dims)
+        res = protect_table(table, k=k, round_to=round_to)
     shown = res.table.rename(columns={c: ds.label(c) for c in res.table.columns if isinstance(c, str) and ds.has(c)})
     shown = shown.rename(columns={"count": "Count"})
     images: dict[str, str] = {}

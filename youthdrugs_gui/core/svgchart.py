@@ -64,7 +64,7 @@ def series_svg(s, *, title: str, value_label: str, labels: dict[str, str] | None
     out.append(f"<title>{escape(title)}</title>")
     out.append(f'<rect width="{width}" height="{total_h}" fill="white"/>')
     out.append(f'<text x="8" y="16" font-size="13" font-weight="bold">{escape(title)}</text>')
-    out.append(f'<g transform="translate(0,26)">')
+    out.append('<g transform="translate(0,26)">')
     out += body
     out.append(f'<text x="{width / 2:.0f}" y="{height - 2}" text-anchor="middle">{escape(value_label if across else labels.get(s.group_by, s.group_by))}</text>')
     out += legend

@@ -19,12 +19,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QAction, QColor, QFont, QFontMetricsF, QGuiApplication, QKeySequence, QPainter,
                            QPalette, QStandardItem, QStandardItemModel)
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QGraphicsItem, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QTableView,
-                               QStackedWidget, QToolButton, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QGraphicsItem, QHBoxLayout,
+                               QLabel, QMenu, QPushButton, QStackedWidget, QTableView, QToolButton, QToolTip,
+                               QVBoxLayout, QWidget)
 
 from ..core import schema
-from ..core.errors import YouthDrugsError
 from ..core.filters import ChartSeries
 from ..core.schema import NOT_RECORDED
 
@@ -820,20 +819,10 @@ class ChartPanel(QWidget):
 
     def save_dialog(self, kind: str, folder: str = "") -> str | None:
         """Ask where to save the chart (kind 'png' or 'svg') and save it; the path written, or None."""
-        name = f"{'synthetic-' if self._synthetic else ''}chart.{kind}"
-        start = str(Path(folder) / name) if folder else name
-        path, _ = QFileDialog.getSaveFileName(self, f"Save chart as {kind.upper()}", start,
-                                              f"{kind.upper()} image (*.{kind})")
-        if not path:
-            return None
-        if not path.lower().endswith(f".{kind}"):
-            path += f".{kind}"
-        try:
-            (self.export_png if kind == "png" else self.export_svg)(path)
-        except (OSError, YouthDrugsError) as exc:
-            QMessageBox.warning(self, "Could not save the chart", f"The chart could not be saved to {path}: {exc}")
-            return None
-        return path
+        from .chart_image import save_image_dialog
+
+        write = self.export_png if kind == "png" else self.export_svg
+        return save_image_dialog(self, "chart", kind, folder, self._synthetic, write)
 
     # ---- drawing -------------------------------------------------------------------------------------
     def _draw_marks(self, s: ChartSeries, top: float) -> None:

@@ -98,3 +98,26 @@ def render_svg(scene: QGraphicsScene, source: QRectF, lines: list[str], title: s
 def save(path: str | Path, data: bytes) -> None:
     """Write the image atomically, owner-only (an ExportError says why it could not be)."""
     write_bytes_atomic(path, data)
+
+
+def save_image_dialog(parent, what: str, kind: str, folder: str, synthetic: bool, write) -> str | None:
+    """Ask where to save a chart or map image ('png' or 'svg'), write it with `write(path)`, and say
+    if it could not be; the path written, or None. A synthetic data set's image is named so."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from ..core.errors import YouthDrugsError
+
+    name = f"{'synthetic-' if synthetic else ''}{what}.{kind}"
+    start = str(Path(folder) / name) if folder else name
+    path, _ = QFileDialog.getSaveFileName(parent, f"Save {what} as {kind.upper()}", start,
+                                          f"{kind.upper()} image (*.{kind})")
+    if not path:
+        return None
+    if not path.lower().endswith(f".{kind}"):
+        path += f".{kind}"
+    try:
+        write(path)
+    except (OSError, YouthDrugsError) as exc:
+        QMessageBox.warning(parent, f"Could not save the {what}", f"The {what} could not be saved to {path}: {exc}")
+        return None
+    return path

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from superqt.utils import create_worker
 
 from ..core import export as ex
-from ..core.disclosure import aggregate, suppress, tabulate
+from ..core.disclosure import aggregate, protect_table, table_dims, tabulate
 from ..core.errors import YouthDrugsError
 
 _NAME = Qt.ItemDataRole.UserRole
@@ -248,7 +248,7 @@ class ExportDialog(QDialog):
             return len(self.selected_rows)
         if kind == 2:
             table = self._table()
-            return len(tabulate(table, by=_dims(table)).table)
+            return len(tabulate(table, by=table_dims(table)).table)
         return self.result.n_rows
 
     def _table(self):
@@ -274,14 +274,9 @@ class ExportDialog(QDialog):
         prov = {"filter_state": state.to_dict(), "filters_in_words": state.describe(self.ds)}
         ds = self.ds
         if kind == 2:
-            table = self._table()
-            group = _dims(table)
-            if self.round.isChecked():
-                payload = suppress(table, k=self.base.value(), by=group, round_to=self.base.value())
-            elif self.suppress.isChecked():
-                payload = suppress(table, k=self.k.value(), by=group)
-            else:
-                payload = tabulate(table, by=group)
+            base = self.base.value() if self.round.isChecked() else None
+            payload = protect_table(self._table(), k=self.k.value() if self.suppress.isChecked() else None,
+                                    round_to=base)
 
             def job(progress):
                 return ex.export_table(payload, path, dataset=ds, fmt=fmt, bom=bom, provenance=prov,
@@ -377,7 +372,3 @@ class ExportDialog(QDialog):
     def busy(self) -> bool:
         return self._worker is not None
 
-
-def _dims(table) -> list[str]:
-    """The group-by columns of an aggregated table (measure and area level first where they split it)."""
-    return [c for c in table.columns if c not in ("count", "status")]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout, QLabel, QMenu, QMessageBox,
+from PySide6.QtWidgets import (QComboBox, QGraphicsPathItem, QGraphicsRectItem, QGraphicsScene,
+                               QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout, QLabel, QMenu,
                                QToolButton, QVBoxLayout, QWidget)
 
 from ..core import forcemap
@@ -227,19 +227,7 @@ class MapPanel(QWidget):
         write_bytes_atomic(path, data)
 
     def save_dialog(self, kind: str, folder: str = "") -> str | None:
-        name = f"map.{kind}"
-        if self._heading and self._heading[0].startswith("Synthetic"):
-            name = "synthetic-" + name
-        start = str(Path(folder) / name) if folder else name
-        path, _ = QFileDialog.getSaveFileName(self, f"Save map as {kind.upper()}", start,
-                                              f"{kind.upper()} image (*.{kind})")
-        if not path:
-            return None
-        if not path.lower().endswith(f".{kind}"):
-            path += f".{kind}"
-        try:
-            self.save(path)
-        except (OSError, YouthDrugsError) as exc:
-            QMessageBox.warning(self, "Could not save the map", f"The map could not be saved to {path}: {exc}")
-            return None
-        return path
+        from .chart_image import save_image_dialog
+
+        synthetic = bool(self._heading) and self._heading[0].startswith("Synthetic")
+        return save_image_dialog(self, "map", kind, folder, synthetic, self.save)

@@ -19,23 +19,9 @@ def svg_to_png(svg: str, width: int = 1800) -> bytes:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-    from PySide6.QtGui import QColor, QImage, QPainter
-    from PySide6.QtSvg import QSvgRenderer
 
     _app()
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    if not renderer.isValid():
-        raise OSError("the image could not be drawn")
-    size = renderer.defaultSize()
-    height = max(1, round(size.height() * width / max(1, size.width())))
-    image = QImage(width, height, QImage.Format.Format_ARGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    try:
-        renderer.render(painter)
-    finally:
-        painter.end()
+    image = _svg_image(svg, width)
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -45,11 +31,14 @@ def svg_to_png(svg: str, width: int = 1800) -> bytes:
 
 
 def _svg_image(svg: str, width: int):
+    """An SVG drawn on white into an image `width` pixels wide."""
     from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QColor, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    if not renderer.isValid():
+        raise OSError("the image could not be drawn")
     size = renderer.defaultSize()
     height = max(1, round(size.height() * width / max(1, size.width())))
     image = QImage(width, height, QImage.Format.Format_ARGB32)
