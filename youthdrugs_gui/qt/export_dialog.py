@@ -349,10 +349,10 @@ class ExportDialog(QDialog):
         if isinstance(exc, YouthDrugsError):
             message = str(exc)
         else:
-            from ..core.crashlog import log_exception
+            from ..core.crashlog import where_words
 
-            where = log_exception(type(exc), exc, exc.__traceback__)
-            message = f"The export failed unexpectedly ({type(exc).__name__}). Nothing was written. Details: {where}"
+            where = where_words(type(exc), exc, exc.__traceback__)
+            message = f"The export failed unexpectedly ({type(exc).__name__}). Nothing was written; {where}."
         QMessageBox.warning(self, "Export failed", message)
 
     def _finished(self) -> None:

@@ -74,11 +74,11 @@ class Loader(QObject):
             self.failed.emit("There is not enough memory to open this file. Close other programs, or open a "
                              "smaller extract of the data.")
         else:
-            from ..core.crashlog import log_exception
+            from ..core.crashlog import where_words
 
-            where = log_exception(type(exc), exc, exc.__traceback__)
+            where = where_words(type(exc), exc, exc.__traceback__)
             self.failed.emit(f"The file could not be opened because of an unexpected problem "
-                             f"({type(exc).__name__}). Details were saved to {where}.")
+                             f"({type(exc).__name__}); {where}.")
 
     def _finished(self, worker) -> None:
         if self._worker is worker:
