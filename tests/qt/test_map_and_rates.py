@@ -57,6 +57,9 @@ def test_rates_in_the_chart_and_the_map(win):
     assert s.values[i, 0] == pytest.approx(expected)
     assert s.status[s.groups.index("City of London"), 0] == "[z]"
     assert win.chart._reference.isVisible()
+    frame = win.chart.table_frame()
+    assert frame.iloc[-1, 0] == "England and Wales" and frame.iloc[-1]["Total"] == pytest.approx(
+        win.controller.result.rates.reference)
     tip = win.map.area_items("Essex")[0].toolTip()
     assert f"{expected:.1f}" in tip and "England and Wales" in tip
     assert "Per 1,000 children" in win.map.svg()

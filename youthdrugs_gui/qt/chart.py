@@ -625,6 +625,8 @@ class ChartPanel(QWidget):
         s = self._series
         if s is not None and self.plot_stack.currentWidget() is self.hbars:
             self._draw_across(s)
+        if self._table_dialog is not None and self._table_dialog.isVisible():
+            self._table_dialog.set_frame(self.table_frame(), self._table_caption())
         if value is None:
             self._reference.setVisible(False)
             return
@@ -768,6 +770,11 @@ class ChartPanel(QWidget):
             for j, col in enumerate(cols):
                 frame[col] = [_status_cell(v, st) for v, st in zip(frame[col], s.status[:, j])]
             frame["Total"] = [_status_cell(v, st) for v, st in zip(frame["Total"], s.group_status())]
+        if self._reference_value is not None:  # rates: England and Wales under the same filters
+            row = {c: "" for c in frame.columns}
+            row[frame.columns[0]] = "England and Wales"
+            row["Total"] = self._reference_value
+            frame = pd.concat([frame.astype(object), pd.DataFrame([row])], ignore_index=True)
         return frame
 
     def show_table(self) -> ChartTableDialog:
