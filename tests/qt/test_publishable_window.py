@@ -110,3 +110,29 @@ def test_export_of_the_sample_suggests_a_synthetic_name(win):
     dlg = ExportDialog(win, win.settings)
     assert os.path.basename(dlg.path.text()).startswith("synthetic-")
     dlg.reject()
+
+
+def test_reset_clears_the_find_box_enter_exports_and_tab_leaves_the_table(win, qtbot):
+    from PySide6.QtCore import Qt
+
+    win.open_sample()
+    win.controller.flush()
+    facet = win.filters.facets["force"]
+    facet.search.setText("Essex")
+    win.controller.only("force", "Essex")
+    win.controller.flush()
+    win.filters.reset_button.click()
+    win.controller.flush()
+    assert facet.search.text() == "" and win.controller.state.selected("force") is None
+    assert not any(facet.list.item(i).isHidden() for i in range(facet.list.count()))
+    # the table lets Tab go on to the next control
+    assert not win.table.tabKeyNavigation()
+    # Enter in the export dialog exports: the default button is Export, not Browse
+    dlg = ExportDialog(win, win.settings)
+    qtbot.addWidget(dlg)
+    buttons = [b for b in dlg.findChildren(type(dlg.export_button)) if b.isDefault() or b.autoDefault()]
+    assert dlg.export_button.isDefault()
+    assert all(b is dlg.export_button or not b.isDefault() for b in buttons)
+    browse = next(b for b in dlg.findChildren(type(dlg.export_button)) if b.text().startswith("Browse"))
+    assert not browse.autoDefault()
+    dlg.reject()

@@ -138,6 +138,7 @@ class ExportDialog(QDialog):
         folder = Path(str(settings.value("export_folder", str(Path.home()))))
         self.path.setText(str(folder / self._default_name("csv")))
         browse = QPushButton("Browse…")
+        browse.setAutoDefault(False)  # Enter exports; it does not open the file chooser
         browse.setAccessibleName("Choose the export file")
         browse.clicked.connect(self._browse)
         path_row.addWidget(QLabel("Save to"))

@@ -293,7 +293,7 @@ class FilterPanel(QScrollArea):
         self.search.textChanged.connect(controller.set_search)
         self.reset_button = QPushButton("Reset filters")
         self.reset_button.setAccessibleName("Reset filters")
-        self.reset_button.clicked.connect(controller.reset)
+        self.reset_button.clicked.connect(self.reset)
         self.more: Collapsible | None = None
         controller.dataset_changed.connect(self.build)
         controller.result_changed.connect(self.show_result)
@@ -372,6 +372,14 @@ class FilterPanel(QScrollArea):
 
     def _show_facet(self, col: str, facet: FacetList, result: Result) -> None:
         facet.show_state(self.controller.state.selected(col), result.facet_counts.get(col), result.unit_words)
+
+    def reset(self) -> None:
+        """Reset filters: the controller's, and the text typed to find values in the lists (a list still
+        showing one force would look filtered)."""
+        for facet in self.facets.values():
+            if facet.search is not None and facet.search.text():
+                facet.search.clear()
+        self.controller.reset()
 
     def show_result(self, result: Result) -> None:
         # Ticks, ranges and the search text show the controller's state, not the result's: on large data

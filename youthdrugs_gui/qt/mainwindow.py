@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table's own Ctrl+C does the work
         e.addAction(copy)
-        e.addAction(self._action("Reset &filters", self.controller.reset, "Ctrl+R"))
+        e.addAction(self._action("Reset &filters", self.filters.reset, "Ctrl+R"))
         e.addAction(self._action("&Find…", self._focus_search, QKeySequence.StandardKey.Find))
 
         v = mb.addMenu("&View")

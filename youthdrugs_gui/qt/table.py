@@ -195,6 +195,7 @@ class TableView(QTableView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Data table")
+        self.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it): no keyboard trap
         self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

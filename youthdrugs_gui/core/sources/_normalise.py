@@ -682,9 +682,9 @@ def _as_ns(values) -> np.ndarray:
             idx = idx.tz_localize(None)
         arr = idx.to_numpy()
     except (ValueError, TypeError, OverflowError):
-        return np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+        return np.full(len(values), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     ok = ~np.isnat(arr) & (arr >= _DATE_MIN) & (arr < _DATE_MAX)
-    out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out = np.full(len(arr), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     out[ok] = arr[ok].astype("datetime64[ns]")
     return out
 
@@ -693,7 +693,7 @@ def _parse_dates(texts: list[str], fmt: str) -> np.ndarray:
     try:
         parsed = pd.to_datetime(pd.Series(texts, dtype=object), format=fmt, errors="coerce")
     except (ValueError, TypeError, OverflowError):
-        return np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[ns]")
+        return np.full(len(texts), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     return _as_ns(parsed)
 
 
