@@ -76,7 +76,9 @@ class ReportDialog(QDialog):
         lay.addWidget(self.preview, 1)
         lay.addWidget(self.status)
         lay.addWidget(self.buttons)
-        self.resize(820, 720)
+        screen = window.screen().availableGeometry() if window.screen() is not None else None
+        self.resize(820 if screen is None else min(820, int(screen.width() * 0.9)),
+                    680 if screen is None else min(680, int(screen.height() * 0.85)))
         for signal in (self.rate.toggled, self.protect.currentIndexChanged, self.k.valueChanged,
                        self.title.editingFinished):
             signal.connect(lambda *_: self.refresh())
