@@ -28,6 +28,8 @@ from youthdrugs_gui.core import export
 from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.filters import Engine, FilterState
 from youthdrugs_gui.core.sources import _read
+from test_hostile_files import (claim_rows, declare_size, dimension_bomb, far_dates_parquet, int96_parquet,
+                                nested_parquet, ods_members, small_parquet, zip_bytes)
 
 GOOD_CSV = "Force,Age,Drug class,Count\r\nKent,15,A,3\r\nEssex,16,B,2\r\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -92,6 +94,11 @@ def _zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             z.writestr(name, data)
     return buf.getvalue()
+
+
+def _xlsx_parts() -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(_xlsx_bytes())) as z:
+        return {n: z.read(n) for n in z.namelist()}
 
 
 def _ole(marker: str) -> bytes:
@@ -361,6 +368,29 @@ def _check_wide_ok(ds: Dataset) -> None:
     assert len(ds.columns) == 1000  # 999 columns and the count added for them
 
 
+def _check_dimension_bomb(ds: Dataset) -> None:
+    assert _col(ds, "force") == ["Kent", "Essex"] and list(ds.counts) == [1, 2]
+    assert len(ds.columns) == 2
+
+
+def _check_wide_heading(ds: Dataset) -> None:
+    assert len(ds.columns) == 901  # 900 columns and the count added for them
+    assert ds.label(ds.columns[899]).startswith("Question 900:")
+
+
+def _wide_heading() -> bytes:
+    """900 columns whose heading line is over 64 KB (each heading 100 characters)."""
+    heads = [f"Question {i + 1}: " + "how many children were arrested for this offence in each police force area"
+             [:86].ljust(86, ".") for i in range(900)]
+    return (",".join(heads) + "\n" + ",".join("1" for _ in heads) + "\n").encode()
+
+
+def _first_line_of(n: int) -> Callable[[], bytes]:
+    def make() -> bytes:
+        return b"abcdefgh" * (n // 8)
+    return make
+
+
 def _xlsx_with_serial_dates() -> bytes:
     return _xlsx_bytes(pd.DataFrame({"Force": ["Kent", "Kent"], "Date": [43922, 44287], "Count": [1, 1]}))
 
@@ -442,6 +472,61 @@ CATALOGUE: list[Entry] = [
           _file("bad_text.parquet", lambda: _parquet_bytes().replace(b"Kent", b"K\xcdnt")),
           "bad_text.parquet looks like a Parquet file but could not be read; it may be damaged or from a newer "
           "program."),
+    # -- hostile files: small ones that claim (or inflate to) something huge --
+    Entry("ODS whose mimetype claims 3.9 GB", "a zip bomb's headers: the 'mimetype' part declares 3.9 GB (a real one "
+          "inflating to 6 GB took 8 GB of memory before)",
+          _file("bomb.ods", lambda: declare_size(zip_bytes(ods_members()), "mimetype", 3_900_000_000)),
+          "bomb.ods would unpack to 3.9 GB, far more than a spreadsheet this program can read (at most 1.0 GB), so it "
+          "was not opened: it may be damaged or built to harm. If it is a real workbook, save the sheet you need as "
+          "CSV and load that file.", gui=True),
+    Entry("XLSX whose sheet claims 3.9 GB", "a workbook whose sheet part declares 3.9 GB (a 3 GB cell or 4 GB of "
+          "white space took over 8 GB before)",
+          _file("sheet.xlsx", lambda: declare_size(zip_bytes(dict(_xlsx_parts())), "xl/worksheets/sheet1.xml",
+                                                   3_900_000_000)),
+          "sheet.xlsx would unpack to 3.9 GB, far more than a spreadsheet this program can read (at most 1.0 GB), so "
+          "it was not opened: it may be damaged or built to harm. If it is a real workbook, save the sheet you need "
+          "as CSV and load that file."),
+    Entry("Parquet claiming 2^40 rows", "a 2 KB Parquet file whose footer says 1,099,511,627,776 rows (8 GB within "
+          "19 s before)", _file("rows.parquet", lambda: claim_rows(small_parquet(compression=None), 1 << 40)),
+          "rows.parquet says it holds 1,099,511,627,776 rows, more than the 100,000,000 this program can work with, "
+          "so it was not read. If the data is real, save a smaller extract (for example one year or one police "
+          "force) and load that.", gui=True),
+    Entry("nested Parquet columns", "a struct and a list column (a 33-line traceback on the terminal before)",
+          _file("nested.parquet", nested_parquet),
+          "nested.parquet: the columns 'Offence', 'Ages' hold a list or a group of values in each cell (nested "
+          "Parquet), which this program cannot read. Save the data with one plain value in each cell (for example "
+          "as CSV) and load that file.", gui=True),
+    Entry("Parquet date in the year 9999", "a timestamp column holding 9999-12-31 (silently 'not recorded' before)",
+          _file("dates.parquet", far_dates_parquet),
+          "dates.parquet: the column 'Date' holds dates this program cannot work with (outside the years 1678 to "
+          "2261, such as 9999-12-31). Clear or correct those dates (9999-12-31 is often written for 'no date') and "
+          "save the file again, or save that column as text."),
+    Entry("INT96 date in the year 9999", "an INT96 timestamp (older Spark) of 9999-12-31 (read as 1816-03-29 before)",
+          _file("spark.parquet", int96_parquet),
+          "spark.parquet: the column 'Arrested' holds dates this program cannot work with (outside the years 1678 "
+          "to 2261, such as 9999-12-31). Clear or correct those dates (9999-12-31 is often written for 'no date') "
+          "and save the file again, or save that column as text."),
+    Entry("heading of 100,000 empty columns", "'Force,Count' and 100,000 commas, then rows (a million took 75 s)",
+          _file("blanks.csv", lambda: b"Force,Count" + b"," * 100_000 + b"\nKent,1\nEssex,2\n"),
+          "blanks.csv has 100,002 columns, more than the 1,000 this program can work with. Check that it is the right "
+          "file. If the table is laid out sideways (one column per area or per year), turn it round in Excel (Copy, "
+          "then Paste Special > Transpose) and save it again, or delete the columns you do not need."),
+    Entry("first line of 5 MB", "5 MB of text with no line break (a 500 MB one took 5.6 GB and minutes)",
+          _file("oneline.csv", _first_line_of(5_000_000)),
+          "oneline.csv: its first line is 5.0 MB long, far too long to be a line of column headings, so it is not a "
+          "table this program can read. Check that it is the right file; if it is, open it in Excel and save it as "
+          "CSV again."),
+    Entry("heading of 100,000 characters", "one line of 100,000 letters (the message quoted all of it before)",
+          _file("long.csv", "x" * 100_000 + "\n"),
+          f"long.csv has column headings ('{'x' * 45}…{'x' * 10}') but no rows of data."),
+    Entry("line break in the file name", "a PNG named 'chart<line break>ok: 2 rows loaded.csv' (a second line forged "
+          "on the terminal before)", _file("chart\nok: 2 rows loaded.csv", PNG),
+          "chart\\nok: 2 rows loaded.csv is a PNG picture, not a table of data. Choose a CSV, Excel (.xlsx), "
+          "OpenDocument (.ods) or Parquet file.", gui=True),
+    Entry("terminal escape in the file name", "a PNG whose name starts with ESC [2J (clears a terminal)",
+          _file("\x1b[2Jscan.csv", PNG),
+          "\\x1b[2Jscan.csv is a PNG picture, not a table of data. Choose a CSV, Excel (.xlsx), OpenDocument (.ods) "
+          "or Parquet file."),
     # -- text that is broken --
     Entry("unbalanced quotes", "a quotation mark opened on line 2 and never closed",
           _file("quotes.csv", 'Force,Comment,Count\nKent,"seen at the station,3\nEssex,fine,2\nSurrey,ok,1\n'),
@@ -478,7 +563,7 @@ CATALOGUE: list[Entry] = [
           "{dir}/locked.csv: cannot be read (permission denied: you may not have access to it, or another program "
           "has it open).", gui=True),
     Entry("file too big for memory", "a 2 MB file when 1 MB of memory is free (simulated)", _too_big_for_memory,
-          "everything.csv (2.0 MB) is too large to open on this computer: reading it needs about 6.0 MB of memory and "
+          "everything.csv (2.0 MB) is too large to open on this computer: reading it needs about 56.3 MB of memory and "
           "only about 1.0 MB is free. Close other programs and try again, or open a smaller extract of the data (for "
           "example one year or one police force).", gui=True),
     Entry("one good file and one picture", "two files chosen together, the second a PNG", _one_good_one_bad,
@@ -657,6 +742,17 @@ CATALOGUE: list[Entry] = [
           _file("serial.xlsx", _xlsx_with_serial_dates),
           loads="turned into dates", check=_check_xlsx_serials, rows=2,
           note="'Date' held Excel date numbers; they were turned into dates"),
+    Entry("CR line ends", "Excel's 'CSV (Macintosh)': lines end with CR alone (refused before)",
+          _file("mac.csv", GOOD_CSV.replace("\r\n", "\r")), loads="read as any CSV", check=_check_kent_essex,
+          rows=2, gui=True),
+    Entry("mixed line ends", "CRLF, CR and LF in one file (refused before)",
+          _file("mixed_ends.csv", "Force,Age,Drug class,Count\r\nKent,15,A,3\rEssex,16,B,2\n"),
+          loads="read as any CSV", check=_check_kent_essex, rows=2),
+    Entry("heading line over 64 KB", "900 columns of 100-character headings (refused as 9 columns before)",
+          _file("survey.csv", _wide_heading), loads="every column kept", check=_check_wide_heading, rows=1),
+    Entry("XLSX declaring A1:XFD1048576", "a 5 KB workbook whose sheet declares the whole grid as used (openpyxl "
+          "padded every row to 16,384 cells: 8 s for 3 rows, minutes for more)",
+          _file("grid.xlsx", dimension_bomb), loads="the two rows there", check=_check_dimension_bomb, rows=2),
     Entry("title lines above the header", "two lines of title before the headings",
           _file("titled.csv", "Drug offences by children\nSource: a report\n" + GOOD_CSV),
           loads="the title skipped", check=_check_title, rows=2,

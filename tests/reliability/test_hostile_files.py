@@ -342,6 +342,19 @@ def far_dates_parquet() -> bytes:
     return buf.getvalue()
 
 
+def int96_parquet() -> bytes:
+    """Dates stored as INT96 (older Spark and Hive files), one in the year 9999: read as nanoseconds, it
+    wrapped round to 1816-03-29."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    us = np.array(["2021-05-01", "9999-12-31"], dtype="datetime64[us]")
+    t = pa.table({"Force": ["Kent", "Essex"], "Arrested": pa.array(us, type=pa.timestamp("us")), "Count": [1, 2]})
+    buf = io.BytesIO()
+    pq.write_table(t, buf, use_deprecated_int96_timestamps=True)
+    return buf.getvalue()
+
+
 def commas_header(n: int, rows: int = 0) -> bytes:
     line = b"," * n + b"\n"
     body = b"".join(b"Kent" + b"," * n + b"\n" for _ in range(rows))
@@ -356,6 +369,243 @@ def wide_header(n: int, rows: int = 1) -> bytes:
 def single_line(n: int) -> Iterator[bytes]:
     """One line of n bytes (no line end): short 'cells' separated by commas."""
     yield from repeated(b"abcdefg,", n)
+
+
+# ---- tests ---------------------------------------------------------------------------------------------
+from youthdrugs_gui.core import dataset as dataset_module  # noqa: E402
+from youthdrugs_gui.core.errors import LoadError, YouthDrugsError  # noqa: E402
+from youthdrugs_gui.core.sources import _read, load_files  # noqa: E402
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def test_a_workbook_declaring_the_whole_grid_is_read_as_the_cells_it_has(tmp_path, monkeypatch):
+    """openpyxl padded each row to the width the sheet declares (A1:XFD1048576: 16,384 cells a row)."""
+    seen = []
+    real = _read._frame_from_rows
+
+    def spy(p, rows, ticker):
+        seen.append(max(len(r) for r in rows))
+        return real(p, rows, ticker)
+
+    monkeypatch.setattr(_read, "_frame_from_rows", spy)
+    ds = load_files(_write(tmp_path, "grid.xlsx", dimension_bomb()))
+    assert ds.n_rows == 2 and seen == [2]
+
+
+def test_a_zip_part_is_sniffed_from_its_first_bytes(tmp_path):
+    """A 'mimetype' that inflates to 300 MB (and says so, so the size limit allows it): sniffed from its
+    first bytes, then refused as no real spreadsheet's (odfpy would read it whole); all of it was inflated
+    into memory before, twice."""
+    import tracemalloc
+
+    mt = b"application/vnd.oasis.opendocument.spreadsheet"
+    data = zip_bytes(ods_members(mimetype=iter([mt, *repeated(b" ", 300_000_000)])))
+    assert len(data) < 1_000_000
+    p = _write(tmp_path, "big_mimetype.ods", data)
+    tracemalloc.start()
+    try:
+        with pytest.raises(LoadError, match="looks like an OpenDocument spreadsheet but could not be opened"):
+            load_files(p)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
+
+
+def test_a_zip_bomb_is_refused_from_its_declared_size_before_inflating(tmp_path, monkeypatch):
+    monkeypatch.setattr(_read, "MAX_ZIP_BYTES", 10_000_000)
+    data = zip_bytes(sheet_members(whitespace_cells(20_000_000)))  # 20 MB of white space, deflated to 20 KB
+    p = _write(tmp_path, "spaces.xlsx", data)
+    opened = []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, name, *a, **k: opened.append(name) or
+                        real_open(self, name, *a, **k))
+    with pytest.raises(LoadError, match=r"spaces\.xlsx would unpack to 20\.\d MB, far more than a spreadsheet"):
+        load_files(p)
+    assert opened == []  # refused from the ZIP's directory: not a byte inflated
+
+
+def test_a_zip_part_is_counted_as_it_inflates(tmp_path):
+    """Whatever a part's header declares, reading it stops past the limit (zipfile itself stops at the
+    declared size; the program's own reads count)."""
+    data = zip_bytes({"content.xml": b"<a>" + b" " * 5_000_000 + b"</a>"})
+    with zipfile.ZipFile(io.BytesIO(data)) as z, z.open("content.xml") as f:
+        reader = _read._CountingReader(f, 1_000_000)
+        with pytest.raises(_read._ZipTooBig):
+            while reader.read(1 << 16):
+                pass
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert _read._zip_head(z, "content.xml", 3) == b"<a>"
+
+
+def test_a_zip_claiming_too_many_parts_is_refused_before_its_directory_is_read(tmp_path, monkeypatch):
+    """zipfile makes a Python object for each entry of the directory: 10M entries would take gigabytes
+    before any size could be checked. The count in the end record is checked first."""
+    data = bytearray(zip_bytes(dict(_xlsx_members())))
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 65_000, 65_000)  # entries on this disk, entries in all
+    p = _write(tmp_path, "parts.xlsx", bytes(data))
+    monkeypatch.setattr(zipfile.ZipFile, "infolist", lambda self: (_ for _ in ()).throw(AssertionError("read")))
+    with pytest.raises(LoadError) as err:
+        load_files(p)
+    assert str(err.value) == ("parts.xlsx is a ZIP archive of 65,000 parts, far more than a workbook has, so it was "
+                              "not opened. Check that it is the right file.")
+
+
+def test_an_ods_repeating_one_cell_over_a_sheet_is_refused_before_it_is_read(tmp_path):
+    """A 1 KB spreadsheet whose one cell repeats over 1,048,576 rows and 16,384 columns: the reader would
+    write out all 17 billion cells."""
+    cell = (b'<table:table-cell table:number-columns-repeated="16384" office:value-type="float" '
+            b'office:value="1"><text:p>1</text:p></table:table-cell>')
+    table = (b'<table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="1048576">' + cell
+             + b"</table:table-row></table:table>")
+    p = _write(tmp_path, "repeat.ods", zip_bytes(ods_members(content=table)))
+    assert p.stat().st_size < 2000
+    t = time.perf_counter()
+    with pytest.raises(LoadError) as err:
+        load_files(p)
+    assert str(err.value) == (
+        "repeat.ods: its sheets would hold 17,179,869,184 cells once their repeated rows and columns are written "
+        "out, more than the 50,000,000 this program can read from a spreadsheet, so it was not read. If it is a "
+        "real spreadsheet, save the sheet you need as CSV and load that file.")
+    assert time.perf_counter() - t < 10
+
+
+def test_a_parquet_file_claiming_more_rows_than_allowed_is_not_read(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    def must_not_read(*a, **k):
+        raise AssertionError("the row groups were read")
+
+    monkeypatch.setattr(pq.ParquetFile, "read", must_not_read)
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", must_not_read)
+    p = _write(tmp_path, "claims.parquet", claim_rows(small_parquet(compression=None), 3_000_000_000))
+    with pytest.raises(LoadError, match="says it holds 3,000,000,000 rows, more than the 100,000,000"):
+        load_files(p)
+
+
+def test_a_run_length_bomb_is_refused_from_its_metadata_before_reading(tmp_path, monkeypatch):
+    """2M identical rows in a few KB: the estimate comes from the rows the metadata declares (8 times the
+    file's size before, which let a 1.3 MB file of 200M rows through to take 8 GB)."""
+    data = rle_parquet(2_000_000)
+    assert len(data) < 50_000
+    p = _write(tmp_path, "runs.parquet", data)
+    monkeypatch.setattr(_read, "available_memory", lambda: 60_000_000)  # 2M rows take more than this
+    monkeypatch.setattr("youthdrugs_gui.core.sources.read_bytes",
+                        lambda *a, **k: (_ for _ in ()).throw(AssertionError("the file was read")))
+    with pytest.raises(LoadError, match="runs.parquet .* is too large to open on this computer"):
+        load_files(p)
+    monkeypatch.setattr(_read, "MAX_ROWS", 1_000_000)
+    with pytest.raises(LoadError, match="says it holds 2,000,000 rows, more than the 1,000,000"):
+        _read.read_table(p)
+
+
+def test_a_million_columns_are_reported_as_such(tmp_path):
+    p = _write(tmp_path, "wide.csv", wide_header(1_000_000))  # a 7 MB heading line
+    with pytest.raises(LoadError, match=r"^wide\.csv has 1,000,000 columns, more than the 1,000"):
+        load_files(p)
+
+
+def test_a_column_of_distinct_values_is_text_built_without_a_python_string_per_value(tmp_path, monkeypatch):
+    """More than WIDE_COLUMN_VALUES distinct values: sorted and merged by Arrow (the reader made one
+    Python string per value, and the data set sorted them in Python: 306 s and 6.2 GB at 10M)."""
+    n = 70_000
+    lines = "".join(f"R{i:07d},{'Kent' if i % 3 else 'Essex'},1\n" for i in range(n))
+    p = _write(tmp_path, "refs.csv", ("Reference,Force,Count\n" + lines + f" R{n - 1:07d} ,Kent,1\n").encode())
+    calls = {"n": 0}
+    real = _read.cell_text
+
+    def counting(v):
+        calls["n"] += 1
+        return real(v)
+
+    monkeypatch.setattr(_read, "cell_text", counting)
+    monkeypatch.setattr(dataset_module, "_cell_text", counting)
+    ds = load_files(p)
+    assert calls["n"] < 1000
+    assert ds.role("Reference").value == "text" and ds.n_rows == n + 1
+    cats = ds.categories("Reference")
+    assert len(cats) == n and cats[:2] == ["R0000000", "R0000001"] and cats == sorted(cats)
+    col = ds.frame["Reference"]
+    assert col.iloc[5] == "R0000005" and col.iloc[n] == f"R{n - 1:07d}"  # stripped, merged with its twin
+    assert ds.categories("force") == ["Essex", "Kent"]
+
+
+def test_the_wide_and_narrow_ways_of_reading_a_column_agree(tmp_path, monkeypatch):
+    rng = np.random.default_rng(3)
+    vals = [f"  id {k} " if k % 7 == 0 else f"id {k}" for k in rng.integers(0, 3000, 20_000)] + ["", "Not recorded"]
+    text = "Reference,Count\n" + "".join(f"{v},1\n" for v in vals)
+    p = _write(tmp_path, "ids.csv", text.encode())
+    narrow = load_files(p).frame["Reference"]
+    monkeypatch.setattr(_read, "WIDE_COLUMN_VALUES", 100)
+    monkeypatch.setattr(dataset_module, "MAX_NATURAL_SORT_VALUES", 100)
+    wide = load_files(p).frame["Reference"]
+    assert list(wide.astype(str)) == list(narrow.astype(str))
+    assert list(wide.cat.categories)[-1] == "Not recorded"
+
+
+def test_decimal_commas_are_read_the_same_in_a_column_of_many_values(tmp_path, monkeypatch):
+    rates = [f"{k // 10}.{k % 10:03d},{k % 7}" if k % 3 == 0 else f"{k},5" for k in range(400)]
+    text = "Force;Rate;Count\n" + "".join(f"Kent;{r};1\n" for r in rates + ["1000,5"])
+    p = _write(tmp_path, "rates.csv", text.encode())
+    narrow = load_files(p)
+    monkeypatch.setattr(_read, "WIDE_COLUMN_VALUES", 100)
+    monkeypatch.setattr(dataset_module, "MAX_NATURAL_SORT_VALUES", 100)
+    wide = load_files(p)
+    assert list(wide.frame["Rate"].astype(str)) == list(narrow.frame["Rate"].astype(str))
+    assert wide.frame["Rate"].iloc[1] == "1.5" and wide.frame["Rate"].iloc[400] == "1000.5"
+    assert wide.sources[0].notes == narrow.sources[0].notes
+
+
+def _cli(args: list[str], code: str = "", home: Path | None = None) -> subprocess.CompletedProcess:
+    """The real command line in its own process: logging as a user's terminal has it (no pytest)."""
+    import youthdrugs_gui
+
+    code_root = Path(youthdrugs_gui.__file__).resolve().parents[1]  # the program these tests import
+    env = dict(os.environ, PYTHONPATH=str(code_root))
+    if home is not None:
+        env["XDG_DATA_HOME"] = str(home)
+    prog = f"import sys\n{code}\nfrom youthdrugs_gui.__main__ import main\nsys.exit(main({args!r}))"
+    return subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, cwd=str(code_root), env=env,
+                          timeout=120)
+
+
+def test_the_safety_net_shows_one_line_and_no_traceback(tmp_path):
+    """An unexpected error in an importer: the crash log gets the traceback, the terminal one line (it got
+    a 26-33 line traceback first, from logging's last resort)."""
+    p = _write(tmp_path, "t.csv", b"Force,Count\nKent,1\n")
+    boom = ("import youthdrugs_gui.core.sources as s\n"
+            "def boom(*a, **k):\n    raise RuntimeError('an importer bug')\n"
+            "s._BUILDERS['generic'] = boom")
+    run = _cli(["info", str(p)], boom, tmp_path / "data")
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith("error: t.csv could not be read because of an "
+                                                                  "unexpected problem; details were saved to ")
+    log = (tmp_path / "data" / "youthdrugs_gui" / "crash.log").read_text()
+    assert "RuntimeError: an importer bug" in log and "Traceback" in log
+
+
+def test_nested_parquet_from_the_command_line_is_one_line(tmp_path):
+    p = _write(tmp_path, "nested.parquet", nested_parquet())
+    run = _cli(["info", str(p)], home=tmp_path / "data")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert run.stderr.startswith("error: nested.parquet: the columns 'Offence', 'Ages' hold a list")
+
+
+def test_messages_are_one_short_line():
+    from youthdrugs_gui.core.errors import one_line
+
+    assert one_line("a\nb\rc\x1b[2J\u202edef\u2028") == "a\\nb\\rc\\x1b[2J\\u202edef\\u2028"
+    long = LoadError("x.csv has column headings ('" + "y" * 100_000 + "') but no rows of data.")
+    assert str(long) == "x.csv has column headings ('" + "y" * 45 + "…" + "y" * 10 + "') but no rows of data."
+    huge = YouthDrugsError("z " * 100_000 + "do this.")
+    assert len(str(huge)) <= 600 and str(huge).endswith("do this.") and "\n" not in str(huge)
+    assert str(LoadError("a normal message")) == "a normal message"
 
 
 # ---- the full-size files, for measuring ----------------------------------------------------------------

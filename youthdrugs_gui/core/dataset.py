@@ -189,12 +189,30 @@ def _arrow_texts(uniques) -> "pa.Array":
     return pa.array([_cell_text(v) for v in uniques], type=pa.large_string())
 
 
+def _clean_and_sorted(values) -> bool:
+    """Whether Arrow strings are already what text_codes makes of them: no blank, nothing to strip, each
+    greater than the one before (so no repeat)."""
+    import pyarrow.compute as pc
+
+    n = len(values)
+    if n == 0 or values.null_count:
+        return n == 0
+    return bool(pc.all(pc.not_equal(values, "")).as_py()
+                and pc.all(pc.equal(pc.utf8_trim_whitespace(values), values)).as_py()
+                and (n == 1 or pc.all(pc.less(values.slice(0, n - 1), values.slice(1))).as_py()))
+
+
 def _as_wide_category(s: pd.Series, codes: np.ndarray, uniques) -> pd.Series:
     """_as_category for a column of more than MAX_NATURAL_SORT_VALUES distinct values: the same rules
     (stripped, blanks and missing as 'Not recorded', last; categories no row uses dropped), with the
     values in plain character order, worked out by Arrow and numpy only."""
     rows_per = code_counts(codes, len(uniques))
-    lut, texts = text_codes(_arrow_texts(uniques))
+    values = _arrow_texts(uniques)
+    if _clean_and_sorted(values):  # as the importers leave it: nothing to strip, merge or sort again
+        lut, texts = np.arange(len(values), dtype=np.int32), values
+    else:
+        lut, texts = text_codes(values)
+    del values
     used = rows_per > 0
     keep = np.zeros(len(texts), dtype=bool)
     keep[lut[used & (lut >= 0)]] = True

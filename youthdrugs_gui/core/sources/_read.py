@@ -56,8 +56,8 @@ encoded) took 8 GB within a minute; one claiming 2^40 rows as much within 19 s."
 MAX_ZIP_MEMBERS = 10_000
 """A workbook (.xlsx, .ods) is a ZIP archive of a few dozen parts; more parts than this is not one."""
 
-MAX_ZIP_BYTES = 1 << 30
-"""The most a workbook's parts may inflate to, together (1 GiB, declared or counted): a workbook of
+MAX_ZIP_BYTES = 1_000_000_000
+"""The most a workbook's parts may inflate to, together (1 GB, declared or counted): a workbook of
 Excel's full million rows of a dozen columns is a few hundred MB of XML. Checked from each part's
 declared size before anything is inflated; Python's zipfile never inflates a part beyond its declared
 size (and then fails its CRC check), and the parts this program reads itself are counted as they
@@ -79,20 +79,37 @@ MEMORY_RESERVE = 200 << 20
 still free: the estimate checked before reading cannot know every file's shape."""
 
 # Memory needed to load a file: bytes per byte of its size on disk, by how it is read. Measured with
-# tests/reliability/test_memory_precheck.py (peak RSS above the start, at a few MB, typical and
-# awkward shapes); each factor is above the highest ratio measured for its path, and is a little
-# generous because peaks grow slightly less than the file at larger sizes.
-#   streamed: plain UTF-8 text of STREAM_BYTES or more, parsed from disk (the file is not held)
-#   text:     text read whole and parsed by Arrow (other encodings are made UTF-8 first)
-#   careful:  text Arrow cannot parse (ragged rows, a quoted line break...), read by the csv module
-#   utf16:    UTF-16 text (made UTF-8 first, so held twice)
-#   xml:      per byte of a workbook's XML once inflated (ZIP members' declared sizes), see _zip_need
+# tests/reliability/test_memory_precheck.py (peak RSS above the start at 1-100 MB, typical and awkward
+# shapes, against this estimate); each factor is above the highest ratio measured for its path.
+#   streamed: plain UTF-8 text of STREAM_BYTES or more, parsed from disk (the file is not held): 1.6
+#   text:     UTF-8 text read whole and parsed by Arrow: 2.3
+#   recoded:  text in another encoding (made UTF-8 first, so held twice): 3.3
+#   careful:  text Arrow cannot parse (ragged rows, a quoted line break...), read by the csv module: 4.0
+#             (plus _CELL_FACTOR per byte of its longest possible cell: the csv module builds a cell at 4
+#             bytes a character and it is copied on its way; a 60 MB cell peaked at 7.4 times the file)
+#   utf16:    UTF-16 text (half as many characters as bytes, made UTF-8 first): 2.1
+#   xml:      per byte of a workbook's XML parts once inflated (their declared sizes): 1.9 (openpyxl)
+#   ods_xml:  the same for an OpenDocument spreadsheet, read whole into odfpy's document tree: 22
 #   zip:      per byte on disk of a workbook whose parts' sizes cannot be read
-#   parquet:  per byte of a Parquet file's data once decoded (from its metadata), see _parquet_need
-_MEMORY_FACTOR = {"streamed": 1.5, "text": 3.0, "careful": 4.0, "utf16": 5.0, "xml": 4.0, "ods_xml": 40.0,
-                  "zip": 30.0, "parquet": 3.0}
-# The csv module refuses fields over 128 KiB by default; a long free-text cell is still data.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+#   parquet:  per byte of a Parquet file's fixed-width data once decoded (rows times widths): 2.2;
+#             its text pages (uncompressed) count _PARQUET_TEXT_FACTOR per byte: many distinct values
+#             each become an Arrow and a Python string on the way (a column of 1M identifiers: 13)
+# Text columns whose values are nearly all different (an identifier, free text), judged from the first
+# lines, add _DISTINCT_VALUE_COST bytes a value (the Arrow dictionaries, their sorting, and one Python
+# string per value in the importer): a 114 MB file with a column of 1M identifiers peaked at 2.5 times
+# its size where the same file without it took 1.45.
+_MEMORY_FACTOR = {"streamed": 1.8, "text": 3.0, "recoded": 4.0, "careful": 5.0, "utf16": 3.0, "xml": 2.5,
+                  "ods_xml": 30.0, "zip": 30.0, "parquet": 3.0}
+_CELL_FACTOR = 3.0
+_FIXED_NEED = 48 << 20  # what any load takes beyond its data (Arrow's parsing blocks, the frame's building)
+_PARQUET_TEXT_FACTOR = 16.0
+_DISTINCT_VALUE_COST = 200
+MAX_CELL_CHARS = 1 << 26
+"""The longest cell the careful CSV reader takes (64M characters; the csv module's own limit is 128K,
+and a long free-text cell is still data). The csv module builds each cell at 4 bytes a character and
+copies it several times, so a 500 MB cell (or everything after a quotation mark never closed) peaked at
+over 5 GB; a longer cell is refused."""
+csv.field_size_limit(MAX_CELL_CHARS)
 
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG picture"),
@@ -275,41 +292,89 @@ def memory_needed(path: Path, size: int, careful: bool = False) -> int:
     except OSError:
         head = b""
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _zip_need(path, size)
+        return _FIXED_NEED + _zip_need(path, size)
     if head.startswith(b"PAR1"):
-        return _parquet_need(path, size)
+        return _FIXED_NEED + _parquet_need(path, size)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 4:
-        kind = "utf16"
-    elif careful:
-        kind = "careful"
+        kind, text = "utf16", head.decode("utf-16", errors="ignore")
     else:
-        kind = "text"
-        if size >= STREAM_BYTES and _plain_text_head(head) is not None:
+        text = head.decode("utf-8", errors="replace")
+        whole = text if len(head) < _SAMPLE_BYTES else text[:-4]  # (the sample may end inside a character)
+        kind = "recoded" if "\ufffd" in whole else "text"
+        if careful:
+            kind = "careful"
+        elif kind == "text" and size >= STREAM_BYTES and _plain_text_head(head) is not None:
             kind = "streamed"  # parsed from disk (stream_table)
-    return int(size * _MEMORY_FACTOR[kind])
+    need = _FIXED_NEED + size * _MEMORY_FACTOR[kind] + _distinct_cost(text, len(head), size)
+    if kind == "careful":
+        need += _CELL_FACTOR * min(size, MAX_CELL_CHARS)
+    return int(need)
+
+
+def _distinct_cost(text: str, head_bytes: int, size: int) -> float:
+    """The memory that columns whose values are nearly all different (an identifier, free text) add,
+    judged from the first lines of a text file: _DISTINCT_VALUE_COST bytes for each of their values."""
+    lines = text.splitlines()[:-1] if head_bytes < size else text.splitlines()
+    if len(lines) < 3:
+        return 0.0
+    try:
+        rows = list(csv.reader(lines[:1000], delimiter=_sniff_delimiter(lines[:200])))
+    except csv.Error:
+        return 0.0
+    body = rows[1:]
+    est_rows = size * len(lines) / max(1, head_bytes)
+    share = 0.0
+    for j in range(min(MAX_COLUMNS, max((len(r) for r in body), default=0))):
+        vals = [r[j] for r in body if j < len(r) and r[j].strip()]
+        if len(vals) >= 2 and len(set(vals)) > 0.5 * len(vals):
+            share += len(set(vals)) / len(body)
+    return share * est_rows * _DISTINCT_VALUE_COST
 
 
 def _zip_need(path: Path, size: int) -> int:
     """Memory to read a workbook: the file, plus its XML parts as inflated (from the sizes the ZIP
     directory declares; LoadError for a ZIP bomb), times what the reader makes of each byte."""
     try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
+        with open(path, "rb") as f:
+            _check_zip_entries(path, f)
+            with zipfile.ZipFile(f) as z:
+                infos = z.infolist()
+    except LoadError:
+        raise
     except Exception:  # not a readable ZIP: reading it says so (and the file itself is all it holds)
         return int(size * _MEMORY_FACTOR["zip"])
     _check_zip_sizes(path, infos)
     ods = any(i.filename == "content.xml" for i in infos) and not any(
         i.filename.lower().startswith("xl/") for i in infos)
     xml = sum(i.file_size for i in infos if i.filename.lower().endswith(".xml"))
-    return int(size + xml * _MEMORY_FACTOR["ods_xml" if ods else "xml"])
+    other = sum(i.file_size for i in infos if not i.filename.lower().endswith(".xml"))  # pictures: read as they are
+    return int(size + other + xml * _MEMORY_FACTOR["ods_xml" if ods else "xml"])
+
+
+def _check_zip_entries(p: Path, f) -> None:
+    """LoadError if the ZIP's end record says it has more than MAX_ZIP_MEMBERS parts, before zipfile
+    reads its directory (a Python object for each: a directory of 10M entries would take gigabytes)."""
+    try:
+        end = zipfile._EndRecData(f)  # (zipfile's own reader of the end record, ZIP64 included)
+        count = end[zipfile._ECD_ENTRIES_TOTAL] if end else None
+    except Exception:  # another Python's zipfile, or no end record: zipfile itself says it is damaged
+        count = None
+    finally:
+        f.seek(0)
+    if count is not None and count > MAX_ZIP_MEMBERS:
+        raise _zip_too_many(p, count)
+
+
+def _zip_too_many(p: Path, count: int) -> LoadError:
+    return LoadError(f"{p.name} is a ZIP archive of {count:,} parts, far more than a workbook has, so it was not "
+                     "opened. Check that it is the right file.")
 
 
 def _check_zip_sizes(p: Path, infos: list[zipfile.ZipInfo]) -> int:
     """The total size a workbook's parts declare they inflate to; LoadError if there are too many parts
     or they would inflate to more than MAX_ZIP_BYTES (a ZIP bomb, or far more than a workbook)."""
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise LoadError(f"{p.name} is a ZIP archive of {len(infos):,} parts, far more than a workbook has, so it "
-                        "was not opened. Check that it is the right file.")
+        raise _zip_too_many(p, len(infos))
     total = sum(max(0, i.file_size) for i in infos)
     if total > MAX_ZIP_BYTES:
         raise _zip_too_big(p, total)
@@ -334,7 +399,8 @@ def _parquet_need(path: Path, size: int) -> int:
     except Exception:  # a damaged footer: reading the file says so (and the file is all it holds)
         return int(size * _MEMORY_FACTOR["parquet"])
     _check_parquet_rows(path, meta.num_rows)
-    return int(size + _decoded_bytes(meta, schema) * _MEMORY_FACTOR["parquet"])
+    fixed, text = _decoded_bytes(meta, schema)
+    return int(size + fixed * _MEMORY_FACTOR["parquet"] + text * _PARQUET_TEXT_FACTOR)
 
 
 def _check_parquet_rows(p: Path, rows: int) -> None:
@@ -351,10 +417,10 @@ def _parquet_damaged(p: Path) -> LoadError:
                      "newer program.")
 
 
-def _decoded_bytes(meta, schema) -> int:
-    """What a Parquet file's data takes once decoded into Arrow columns: per row, each column's width (a
-    4-byte dictionary index for text), plus the text itself (its pages' uncompressed sizes, which for
-    dictionary-encoded text is about the distinct values)."""
+def _decoded_bytes(meta, schema) -> tuple[int, int]:
+    """What a Parquet file's data takes once decoded into Arrow columns: rows times each column's width
+    (a 4-byte dictionary index for text), and the text itself (its pages' uncompressed sizes, which for
+    dictionary-encoded text is about its distinct values)."""
     import pyarrow as pa
 
     rows = max(0, meta.num_rows)
@@ -374,19 +440,22 @@ def _decoded_bytes(meta, schema) -> int:
             col = rg.column(c)
             if col.physical_type == "BYTE_ARRAY":
                 text += max(0, col.total_uncompressed_size)
-    return rows * width + text
+    return rows * width, text
 
 
 class _MemoryGuard:
     """Checked now and then while a file is read: a LoadError saying the file is too large when less
-    than MEMORY_RESERVE of memory is still free (the check before reading is an estimate)."""
+    than MEMORY_RESERVE of memory is still free (or a quarter of what was free when reading began, if
+    that is less): the check before reading is an estimate."""
 
     def __init__(self, p: Path, size: int) -> None:
         self.p, self.size = p, size
+        start = available_memory()
+        self.floor = None if start is None else min(MEMORY_RESERVE, start // 4)
 
     def check(self) -> None:
-        avail = available_memory()
-        if avail is not None and avail < MEMORY_RESERVE:
+        avail = available_memory() if self.floor is not None else None
+        if avail is not None and avail < self.floor:
             raise LoadError(
                 f"{self.p.name} ({_human(self.size)}) is too large to open on this computer: the memory that was "
                 "free ran out while reading it. Close other programs and try again, or open a smaller extract of "
@@ -487,7 +556,6 @@ def read_table(path: str | Path, *, sheet: str | None = None, ticker: Ticker | N
 
 
 STREAM_BYTES = 1 << 26  # plain UTF-8 text files from this size are parsed from disk, not from memory
-_HEAD_BYTES = MAX_HEADER_BYTES  # read for the sample (see _sample_end): the same as a whole read looks at
 
 
 def stream_table(p: Path, ticker: Ticker) -> RawTable | None:
@@ -513,7 +581,7 @@ def _stream_table(p: Path, size: int, ticker: Ticker) -> RawTable | None:
 
     try:
         with open(p, "rb") as f:
-            head = f.read(_HEAD_BYTES)
+            head = f.read(MAX_HEADER_BYTES)  # the most a whole read looks at for its sample (_sample_end)
     except OSError:
         return None
     head = _plain_text_head(head)
@@ -634,7 +702,9 @@ def sniff_kind(p: Path, data: bytes) -> str:
 
 def _zip_kind(p: Path, data: bytes) -> str:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        buf = io.BytesIO(data)
+        _check_zip_entries(p, buf)
+        with zipfile.ZipFile(buf) as z:
             infos = z.infolist()
             _check_zip_sizes(p, infos)  # before anything is inflated
             names = [i.filename for i in infos]
@@ -897,12 +967,16 @@ def _refuse_long_line(p: Path, body) -> None:
                     "it is, open it in Excel and save it as CSV again.")
 
 
-def _check_more_memory(p: Path, size: int, factor: float) -> None:
+def _check_more_memory(p: Path, size: int, body) -> None:
     """Before the careful CSV reader, which needs more memory than the estimate checked before the file
     was read (its bytes, `size`, are held already): refuse if the rest is not free."""
     avail = available_memory()
-    need = int(size * factor)
-    if avail is None or need - size <= avail:
+    if avail is None:
+        return
+    need = int(_FIXED_NEED + size * _MEMORY_FACTOR["careful"] + _CELL_FACTOR * min(size, MAX_CELL_CHARS)
+               + _distinct_cost(bytes(body[:_SAMPLE_BYTES]).decode("utf-8", errors="replace"),
+                                min(size, _SAMPLE_BYTES), size))
+    if need - size <= avail:
         return
     raise LoadError(f"{p.name} ({_human(size)}) is too large to open on this computer: reading it needs about "
                     f"{_human(need)} of memory and only about {_human(avail + size)} is free. Close other programs "
@@ -972,7 +1046,7 @@ def _read_csv(p: Path, data: bytes, ticker: Ticker, stream=None, total: int = 0)
     if frame is None and stream is not None:
         return None  # rows the fast reader cannot take: the caller reads the whole file the careful way
     if frame is None:
-        _check_more_memory(p, len(body), _MEMORY_FACTOR["careful"])
+        _check_more_memory(p, len(body), body)
         frame, more = _csv_python(p, body, names, delim, hi, ticker.sub(0.05, 0.9), guard)
         notes += more
     if delim == ";":
@@ -991,6 +1065,12 @@ def _decimal_commas(frame: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.Da
         s = frame[name]
         if not isinstance(s.dtype, pd.CategoricalDtype):
             continue
+        if len(s.cat.categories) > WIDE_COLUMN_VALUES:
+            fixed_wide = _decimal_commas_wide(s)
+            if fixed_wide is not None:
+                cols[name] = fixed_wide
+                changed.append(headers.get(name) or name)
+            continue
         cats = [str(c) for c in s.cat.categories]
         numeric = [c for c in cats if any(ch.isdigit() for ch in c)]
         if not numeric or not any("," in c for c in numeric) or not all(_DECIMAL_COMMA.match(c) for c in numeric):
@@ -1002,6 +1082,29 @@ def _decimal_commas(frame: pd.DataFrame, headers: dict[str, str]) -> tuple[pd.Da
         return frame, []
     frame = frame.assign(**cols)
     return frame, [f"numbers written with a decimal comma (12,5 for 12.5) were read as such in {quote_list(changed)}"]
+
+
+def _decimal_commas_wide(s: pd.Series) -> pd.Series | None:
+    """_decimal_commas for a column of many distinct values, by Arrow (digits here are 0-9 only); None
+    if the column is not one of numbers written with decimal commas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..dataset import categorical_of_texts, text_codes
+
+    cats = pa.array(s.cat.categories, from_pandas=True)
+    if not (pa.types.is_string(cats.type) or pa.types.is_large_string(cats.type)):
+        return None
+    numeric = pc.match_substring_regex(cats, r"[0-9]")
+    shaped = pc.match_substring_regex(cats, _DECIMAL_COMMA.pattern)
+    comma = pc.match_substring(cats, ",")
+    if not pc.any(numeric).as_py() or not pc.any(pc.and_(numeric, comma)).as_py() \
+            or not pc.all(pc.or_(pc.invert(numeric), shaped)).as_py():
+        return None
+    swapped = pc.replace_substring(pc.replace_substring(cats, ".", ""), ",", ".")
+    lut, texts = text_codes(pc.if_else(shaped, swapped, cats))  # 1.234,5 and 1234,5 become one value
+    codes = np.append(lut, -1).astype(np.int32)[s.array.codes]
+    return pd.Series(categorical_of_texts(codes, texts), index=s.index, name=s.name)
 
 
 def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ticker,
@@ -1080,20 +1183,37 @@ class _Codes:
                 self.add(chunk)
             return
         self.rows += len(arr)
-        if self.seen is not None and len(self.seen) + len(arr.dictionary) > WIDE_COLUMN_VALUES:
+        dictionary, idx = arr.dictionary, arr.indices
+        if idx.null_count:  # (never, as the readers are set up; a null cell would be a blank one)
+            idx = idx.fill_null(len(dictionary))
+            dictionary = pa.concat_arrays([dictionary, pa.array([""], type=dictionary.type)])
+        if self.seen is not None and len(self.seen) + len(dictionary) > WIDE_COLUMN_VALUES:
             self._widen()
-        idx = arr.indices
-        if idx.null_count:
-            idx = idx.fill_null(0)  # (strings are never null here; a null would read as the first value)
         if self.seen is None:
-            self.dicts.append(arr.dictionary)
+            self.dicts.append(dictionary)
             self.parts.append(idx.to_numpy(zero_copy_only=False).astype(np.int32, copy=False))
             return
         seen = self.seen
-        values = arr.dictionary.to_pylist()
+        values = dictionary.to_pylist()
         lut = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
         width = np.int8 if len(seen) < (1 << 7) else np.int16 if len(seen) < (1 << 15) else np.int32
         self.parts.append(lut.astype(width)[idx.to_numpy(zero_copy_only=False)])
+
+    def add_values(self, values: list[str]) -> None:
+        """One block of Python strings (the careful reader's): looked up in the dict as they are, with no
+        copy, while the column is narrow."""
+        if self.seen is None or (len(self.seen) + len(values) > WIDE_COLUMN_VALUES
+                                 and len(self.seen) + len(set(values) - self.seen.keys()) > WIDE_COLUMN_VALUES):
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            self.add(pc.dictionary_encode(pa.array(values, type=pa.string())))
+            return
+        seen = self.seen
+        codes = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
+        width = np.int8 if len(seen) < (1 << 7) else np.int16 if len(seen) < (1 << 15) else np.int32
+        self.parts.append(codes.astype(width))
+        self.rows += len(values)
 
     def _widen(self) -> None:
         import pyarrow as pa
@@ -1128,6 +1248,13 @@ class _Codes:
         return pd.Series(categorical_of_texts(codes, texts), name=name)
 
 
+def _unclosed_quote(p: Path, line: int) -> LoadError:
+    return LoadError(
+        f"{p.name}: a quotation mark (\") on line {line} is never closed, so everything after it would "
+        "be read as one cell. Open the file in a text editor such as Notepad, remove that quotation mark or "
+        "add the one that closes it, and load the file again.")
+
+
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
@@ -1137,9 +1264,6 @@ def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: 
     The file is decoded a line at a time and the rows turned into category codes _PY_ROWS at a time, so
     that neither a second copy of the file as text nor a Python string per cell is ever held (it took
     ten times the file's size before: a 500 MB file peaked at 5.4 GB)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     n = len(names)
     cols = [_Codes() for _ in names]
     chunk: list[list[str]] = []
@@ -1157,7 +1281,7 @@ def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: 
 
     def flush() -> None:
         for j in range(n):
-            cols[j].add(pc.dictionary_encode(pa.array([r[j] for r in chunk], type=pa.string())))
+            cols[j].add_values([r[j] for r in chunk])
         chunk.clear()
         ticker.tick(min(0.9, done[0] / total))
         if guard is not None:
@@ -1183,15 +1307,17 @@ def _csv_python(p: Path, body: bytes, names: list[str], delim: str, header_row: 
                 flush()
         if chunk:
             flush()
-    except csv.Error:
-        raise LoadError(f"{p.name} could not be read as CSV: its rows are not laid out as CSV expects. Open it in "
-                        "Excel and save it as CSV again.") \
-            from None
+    except csv.Error as e:
+        if "field larger than field limit" not in str(e):
+            raise LoadError(f"{p.name} could not be read as CSV: its rows are not laid out as CSV expects. Open it "
+                            "in Excel and save it as CSV again.") from None
+        if body.count(b'"') % 2:
+            raise _unclosed_quote(p, prev_end + 1) from None
+        raise LoadError(f"{p.name}: a cell in the row starting on line {prev_end + 1:,} is longer than "
+                        f"{MAX_CELL_CHARS:,} characters, far too long for a table this program can read. Check that it "
+                        "is the right file.") from None
     if body.count(b'"') % 2 and any("\n" in c or "\r" in c for c in last_row):
-        raise LoadError(
-            f"{p.name}: a quotation mark (\") on line {last_start} is never closed, so everything after it would "
-            "be read as one cell. Open the file in a text editor such as Notepad, remove that quotation mark or "
-            "add the one that closes it, and load the file again.")
+        raise _unclosed_quote(p, last_start)
     notes = []
     if long_rows:
         notes.append(f"left out {plural(long_rows, 'row')} with more cells than there are column headings "
@@ -1241,10 +1367,11 @@ def _frame_from_rows(p: Path, rows: list[tuple], ticker: Ticker) -> tuple[pd.Dat
     if hi < 0:
         raise LoadError(f"{p.name}: the sheet is empty: it has no column headings and no data.")
     header = list(rows[hi])
-    _check_width(p, sum(1 for h in header if cell_text(h) is not None))
     body = rows[hi + 1:]
-    width = max([len(header)] + [len(r) for r in body[:1000]])
-    header += [None] * (width - len(header))
+    # every column counts, with a heading or not, up to the last cell that holds something
+    width = max([_used_len(header)] + [_used_len(r) for r in body[:1000]])
+    _check_width(p, width)
+    header = header[:width] + [None] * (width - len(header))
     names, orig, notes = _unique_names(header)
     if hi > 0:
         notes.append(f"skipped {plural(hi, 'row')} above the column headings (a title)")
@@ -1255,6 +1382,14 @@ def _frame_from_rows(p: Path, rows: list[tuple], ticker: Ticker) -> tuple[pd.Dat
         cols[name] = _typed_column(vals, name)
     frame = pd.DataFrame(cols) if cols else pd.DataFrame()
     return frame, orig, notes
+
+
+def _used_len(row) -> int:
+    """The length of a row without the empty cells at its end."""
+    n = len(row)
+    while n and cell_text(row[n - 1]) is None:
+        n -= 1
+    return n
 
 
 def _typed_column(vals: list, name: str) -> pd.Series:
@@ -1284,11 +1419,18 @@ def _typed_column(vals: list, name: str) -> pd.Series:
 
 
 def _read_xlsx(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
+    with warnings.catch_warnings():  # openpyxl warns about styles and extensions: nothing for the user
+        warnings.simplefilter("ignore")
+        return _read_xlsx_quietly(p, data, sheet, ticker)
+
+
+def _read_xlsx_quietly(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
         raise LoadError("Excel files cannot be read: the openpyxl package is missing. Reinstall the program.") \
             from None
+    guard = _MemoryGuard(p, len(data))
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds of error for a damaged file
@@ -1298,21 +1440,31 @@ def _read_xlsx(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
     try:
         names = list(wb.sheetnames)
 
-        def peek(s: str) -> list[tuple]:
+        def sheet_of(s: str):
+            """The sheet, its declared size ignored: openpyxl pads every row to the declared width and
+            fills in every declared row, so a 2 KB file declaring A1:XFD1048576 was 17 billion cells."""
             ws = wb[s]
+            declared = ws.max_row if hasattr(ws, "reset_dimensions") else None
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            return ws, declared
+
+        def peek(s: str) -> list[tuple]:
+            ws, _ = sheet_of(s)
             return [tuple(r) for r in ws.iter_rows(max_row=_SCAN_ROWS, values_only=True)]
 
         if sheet:
             chosen, notes = _pick_named_sheet(p, names, sheet), []
         else:
             chosen, notes = _choose_sheet(p, names, peek)
-        ws = wb[chosen]
+        ws, declared = sheet_of(chosen)
         rows: list[tuple] = []
-        total = ws.max_row or 0
+        total = declared if isinstance(declared, int) and 0 < declared <= 1_048_576 else 0  # (progress only)
         for i, r in enumerate(ws.iter_rows(values_only=True)):
             rows.append(tuple(r))
             if i % 5000 == 0:
                 ticker.tick(min(0.8, i / total) if total else 0.0)
+                guard.check()
     except LoadError:
         raise
     except Exception as e:
@@ -1330,16 +1482,119 @@ def _read_xlsx(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
     return frame, headers, f"Excel workbook, sheet '{chosen}'", notes + more
 
 
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+class _CountingReader(io.RawIOBase):
+    """A file-like view of a ZIP member that counts the bytes inflated: _ZipTooBig past `limit`."""
+
+    def __init__(self, f, limit: int) -> None:
+        self.f, self.limit, self.n = f, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        data = self.f.read(len(b))
+        self.n += len(data)
+        if self.n > self.limit:
+            raise _ZipTooBig(self.n)
+        b[:len(data)] = data
+        return len(data)
+
+
+def _ods_cells(p: Path, data: bytes) -> int:
+    """How many cells the spreadsheet's sheets hold once their repeated rows and columns are written out
+    as the reader writes them (trailing empty cells and rows not counted), read from content.xml as it
+    inflates; LoadError past MAX_SPREADSHEET_CELLS (one cell repeated over a whole sheet is 17 billion)."""
+    import xml.etree.ElementTree as ET
+
+    row_tag, table_tag = _ODS_TABLE + "table-row", _ODS_TABLE + "table"
+    cell_tags = (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
+    col_rep, row_rep = _ODS_TABLE + "number-columns-repeated", _ODS_TABLE + "number-rows-repeated"
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as z, z.open("content.xml") as member:
+        rows = empty_rows = width = 0
+        row_len = empty_cells = 0
+        for event, el in ET.iterparse(io.BufferedReader(_CountingReader(member, MAX_ZIP_BYTES)), ("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == row_tag:
+                    row_len = empty_cells = 0
+                elif tag == table_tag:
+                    rows = empty_rows = width = 0
+                continue
+            if tag in cell_tags:
+                rep = _repeat(el.get(col_rep))
+                filled = el.get(_ODS_OFFICE + "value-type") is not None or el.get(_ODS_OFFICE + "value") is not None \
+                    or (tag == cell_tags[0] and any(t.strip() for t in el.itertext()))
+                if filled:
+                    row_len += empty_cells + rep
+                    empty_cells = 0
+                else:
+                    empty_cells += rep
+                el.clear()
+            elif tag == row_tag:
+                rep = _repeat(el.get(row_rep))
+                if row_len == 0:
+                    empty_rows += rep
+                else:
+                    rows += empty_rows + rep
+                    empty_rows = 0
+                    width = max(width, row_len)
+                    if total + rows * width > MAX_SPREADSHEET_CELLS:
+                        raise _too_many_cells(p, total + rows * width)
+                el.clear()
+            elif tag == table_tag:
+                total += rows * width
+                el.clear()
+    return total
+
+
+def _repeat(text: str | None) -> int:
+    try:
+        return max(1, int(text)) if text else 1
+    except ValueError:
+        return 1
+
+
+def _too_many_cells(p: Path, n: int) -> LoadError:
+    return LoadError(
+        f"{p.name}: its sheets would hold {n:,} cells once their repeated rows and columns are written out, more "
+        f"than the {MAX_SPREADSHEET_CELLS:,} this program can read from a spreadsheet, so it was not read. If it is "
+        "a real spreadsheet, save the sheet you need as CSV and load that file.")
+
+
+_ODS_MIMETYPE_BYTES = 1024  # a spreadsheet's 'mimetype' is its 46-byte type; odfpy reads the part whole
+
+
 def _read_ods(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
     try:
-        book = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="odf", dtype=object)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            genuine = z.getinfo("mimetype").file_size <= _ODS_MIMETYPE_BYTES
+    except Exception:  # (sniff_kind read it: it is there)
+        genuine = False
+    if not genuine:
+        raise _ods_damaged(p)
+    try:
+        _ods_cells(p, data)
+    except LoadError:
+        raise
+    except _ZipTooBig as e:
+        raise _zip_too_big(p, e.inflated) from None
+    except Exception:  # no content.xml, XML that is not well formed...: the reader below says it is damaged
+        pass
+    ticker.tick(0.1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="odf", dtype=object)
     except ImportError:  # pragma: no cover - a declared dependency
         raise LoadError("OpenDocument files cannot be read: the odfpy package is missing. Reinstall the program.") \
             from None
     except Exception as e:
-        raise LoadError(
-            f"{p.name} looks like an OpenDocument spreadsheet but could not be opened; it "
-            "may be damaged. Open it and save it again, or save the sheet as CSV.") from None
+        raise _ods_damaged(p) from None
     ticker.tick(0.7)
     names = [str(s) for s in book]
     frames = {str(k): v for k, v in book.items()}
@@ -1358,6 +1613,11 @@ def _read_ods(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
     return frame, headers, f"OpenDocument spreadsheet, sheet '{chosen}'", notes + more
 
 
+def _ods_damaged(p: Path) -> LoadError:
+    return LoadError(f"{p.name} looks like an OpenDocument spreadsheet but could not be opened; it may be damaged. "
+                     "Open it and save it again, or save the sheet as CSV.")
+
+
 def _isna(v: object) -> bool:
     try:
         return bool(pd.isna(v))
@@ -1370,29 +1630,105 @@ def _read_parquet(p: Path, data: bytes, ticker: Ticker):
     import pyarrow.parquet as pq
 
     try:
-        schema = pq.ParquetFile(pa.BufferReader(data)).schema_arrow
+        # INT96 timestamps (older Spark and Hive files) read in milliseconds: as nanoseconds, a date after
+        # 2262 silently wraps round to one in the past (9999-12-31 became 1816-03-29)
+        pf = pq.ParquetFile(pa.BufferReader(data), coerce_int96_timestamp_unit="ms")
+        schema, rows = pf.schema_arrow, pf.metadata.num_rows
+    except Exception:  # pyarrow raises several kinds of error for a damaged file
+        raise _parquet_damaged(p) from None
+    # What the file says it holds is checked before any of it is read.
+    _check_parquet_rows(p, rows)
+    _check_width(p, len(schema))
+    nested = [f.name for f in schema if pa.types.is_nested(f.type)]
+    if nested:
+        raise LoadError(f"{p.name}: {_the_columns(nested)} {'holds' if len(nested) == 1 else 'hold'} a list or a "
+                        "group of values in each cell (nested Parquet), which this program cannot read. Save the "
+                        "data with one plain value in each cell (for example as CSV) and load that file.")
+    try:
         # Text columns come as dictionaries, and so as categoricals: never one Python string per row.
         text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-        table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text).read()
+        table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text, coerce_int96_timestamp_unit="ms").read()
         table.validate(full=True)  # damaged text (invalid UTF-8) shows here, not later as a crash
-        ticker.tick(0.6)
+    except Exception:
+        raise _parquet_damaged(p) from None
+    _check_dates(p, table)
+    ticker.tick(0.6)
+    try:
         frame = table.to_pandas(self_destruct=True, split_blocks=True)
         del table
         pa.default_memory_pool().release_unused()  # Arrow's allocator would keep the table's memory
-    except Exception as e:  # pyarrow raises several kinds of error for a damaged file
-        raise LoadError(f"{p.name} looks like a Parquet file but could not be read; it may "
-                        "be damaged or from a newer program.") from None
+    except Exception:
+        raise _parquet_damaged(p) from None
     names, orig, notes = _unique_names(list(frame.columns))
     frame = frame.set_axis(names, axis=1)
     cols: dict[str, pd.Series] = {}
     for name in names:
         s = frame[name].reset_index(drop=True)
-        if pd.api.types.is_bool_dtype(s.dtype) or not (
+        if isinstance(s.dtype, pd.CategoricalDtype) and len(s.cat.categories) > WIDE_COLUMN_VALUES:
+            s = _wide_text(s)  # an identifier or free text: by Arrow, no Python string per value
+        elif pd.api.types.is_bool_dtype(s.dtype) or not (
             pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype)
         ):
             s = as_text(s)
         cols[name] = s
     return pd.DataFrame(cols, copy=False), orig, "Parquet file", notes
+
+
+def _wide_text(s: pd.Series) -> pd.Series:
+    """A categorical of many distinct strings as clean text (stripped, blanks missing), the way _Codes
+    does it: sorted and merged by Arrow."""
+    import pyarrow as pa
+
+    from ..dataset import categorical_of_texts, text_codes
+
+    try:
+        values = pa.array(s.cat.categories, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return as_text(s)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return as_text(s)
+    lut, texts = text_codes(values)
+    codes = np.append(lut, -1).astype(np.int32)[s.array.codes]
+    return pd.Series(categorical_of_texts(codes, texts), index=s.index, name=s.name)
+
+
+def _the_columns(names: list[str]) -> str:
+    return f"the column {quote_list(names)}" if len(names) == 1 else f"the columns {quote_list(names, 4)}"
+
+
+# Dates pandas can hold (nanoseconds from 1970 in 64 bits): about 1677-09-22 to 2262-04-11.
+_NS_MIN, _NS_MAX = -(2**63) + 1, 2**63 - 1
+_NS_PER = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+
+
+def _check_dates(p: Path, table) -> None:
+    """LoadError for a date or time column holding a value pandas cannot hold (such as 9999-12-31, often
+    written for 'no end date'): converted, it would fail or wrap round to another date."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for name, col in zip(table.column_names, table.columns):
+        t = col.type
+        if pa.types.is_timestamp(t):
+            unit = t.unit
+        elif pa.types.is_date32(t):
+            unit = "D"
+        elif pa.types.is_date64(t):
+            unit = "ms"
+        else:
+            continue
+        if col.null_count == len(col):
+            continue
+        ints = col.cast(pa.int32() if unit == "D" else pa.int64())
+        lo, hi = (v.as_py() for v in pc.min_max(ints).values())
+        per = 86_400 * 10**9 if unit == "D" else _NS_PER[unit]
+        bad = [v for v in (lo, hi) if v is not None and not _NS_MIN <= v * per <= _NS_MAX]
+        if bad:
+            shown = str(np.datetime64(int(bad[0]), unit))[:10]
+            raise LoadError(
+                f"{p.name}: {_the_columns([name])} holds dates this program cannot work with (outside the years "
+                f"1678 to 2261, such as {shown}). Clear or correct those dates (9999-12-31 is often written for "
+                "'no date') and save the file again, or save that column as text.")
 
 
 # ---- tidy: empty rows and columns ----------------------------------------------------------------
