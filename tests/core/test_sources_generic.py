@@ -390,3 +390,37 @@ def test_large_file_is_read_quickly(tmp_path):
     assert ds.n_rows == n
     assert int(ds.counts.sum()) == int(df["Count"].sum())
     assert took < 5.0
+
+
+# ---- silent reinterpretations become notes or refusals -------------------------------------------
+def _one(tmp_path, name: str, text: str):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_a_bare_year_read_as_a_financial_year_says_so(tmp_path):
+    ds = load_files(_one(tmp_path, "y.csv", "Force,Year,Count\nKent,2019,3\nEssex,2020,4\n"))
+    assert ds.categories("financial_year") == ["2018-19", "2019-20"]
+    assert "read as the financial year ending in March" in notes(ds)
+
+
+def test_dates_month_first_are_detected_and_mixed_ones_refused(tmp_path):
+    us = load_files(_one(tmp_path, "us.csv", "Force,Date,Count\nKent,12/25/2021,1\nKent,03/04/2021,1\n"))
+    assert list(us.frame["date"].dt.strftime("%Y-%m-%d")) == ["2021-12-25", "2021-03-04"]
+    assert "month first" in notes(us)
+    uk = load_files(_one(tmp_path, "uk.csv", "Force,Date,Count\nKent,25/12/2021,1\nKent,03/04/2021,1\n"))
+    assert list(uk.frame["date"].dt.strftime("%Y-%m-%d")) == ["2021-12-25", "2021-04-03"]
+    amb = load_files(_one(tmp_path, "amb.csv", "Force,Date,Count\nKent,03/04/2021,1\nKent,05/06/2021,1\n"))
+    assert "read day first" in notes(amb)
+    from youthdrugs_gui.core.errors import LoadError
+
+    with pytest.raises(LoadError, match="day first .* and month first"):
+        load_files(_one(tmp_path, "mixed.csv", "Force,Date,Count\nKent,25/12/2021,1\nKent,12/25/2021,1\n"))
+
+
+def test_ages_in_months_are_refused_not_banded(tmp_path):
+    from youthdrugs_gui.core.errors import LoadError
+
+    with pytest.raises(LoadError, match="ages in months"):
+        load_files(_one(tmp_path, "m.csv", "Force,Age,Count\nKent,150,3\nEssex,204,4\nKent,180,1\n"))

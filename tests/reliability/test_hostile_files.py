@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 

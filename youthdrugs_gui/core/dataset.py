@@ -131,7 +131,7 @@ def code_counts(codes: np.ndarray, n: int, weights: np.ndarray | None = None) ->
     return out if weights is None else np.rint(out).astype(np.int64)
 
 
-def text_codes(values) -> tuple[np.ndarray, "pa.Array"]:
+def text_codes(values) -> tuple[np.ndarray, object]:
     """The distinct display texts of an Arrow array of strings, without a Python object per value: each
     value stripped of surrounding white space, blanks and nulls left out. Returns each value's code into
     the distinct texts (-1 for a blank) and those texts, in plain character order (sorted, then compared
@@ -175,7 +175,7 @@ def categorical_of_texts(codes: np.ndarray, texts) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
-def _arrow_texts(uniques) -> "pa.Array":
+def _arrow_texts(uniques):
     """Distinct values as an Arrow array of strings (nulls where missing); through _cell_text one by one
     only if they are not all strings."""
     import pyarrow as pa

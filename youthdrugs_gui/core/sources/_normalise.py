@@ -374,6 +374,21 @@ def band_label(text: str) -> str:
     return t
 
 
+def _refuse_months(rest: dict[str, int], header: str) -> None:
+    """Ages written in months (a header saying so, or nearly every value 100-260: 8 to 21 years) are
+    not read as years or turned into age bands: refused, so the user converts them."""
+    nums = {c: parse_number(c) for c in rest}
+    in_months = sum(k for c, k in rest.items() if nums[c] is not None and 100 <= nums[c] <= 260)
+    total = sum(rest.values())
+    if "month" in header.lower() or (total and in_months >= 0.8 * total):
+        vals = [v for v in nums.values() if v is not None]
+        span = f" (values from {min(vals):g} to {max(vals):g})" if vals else ""
+        from ..errors import LoadError
+
+        raise LoadError(f"{header!r} looks like ages in months{span}, not in years: convert them to years "
+                        "(or map the column to another name) and open the file again.")
+
+
 def split_age(s: pd.Series, header: str, prefer: str = schema.AGE_BAND) -> tuple[str, pd.Series, list[str]]:
     """Decide whether an age column holds exact ages or bands; returns (canonical column, values, notes).
 
@@ -386,6 +401,7 @@ def split_age(s: pd.Series, header: str, prefer: str = schema.AGE_BAND) -> tuple
     blank = n_missing(s)
     missing_words = {c for c in counts if is_missing_word(c)}
     rest = {c: k for c, k in counts.items() if c not in missing_words}
+    _refuse_months(rest, header)
     exact = {c: exact_age(c) for c in rest}
     n_rest = sum(rest.values())
     n_exact = sum(k for c, k in rest.items() if exact[c] is not None)
@@ -645,6 +661,13 @@ def financial_year_column(s: pd.Series, header: str) -> tuple[pd.Series, list[st
         k = sum(counts.get(b, 0) for b in bad)
         shown = quote_values(bad, distinct=len(ss.cat.categories), limit=3)
         notes.append(f"{plural(k, 'row')} whose {header!r} is not a financial year ({shown}) set to {NOT_RECORDED}")
+    ss = s if _is_clean_cat(s) else as_text(s)
+    bare = [c for c in ss.cat.categories if re.fullmatch(r"\s*\d{4}\s*", str(c))]
+    if bare:
+        first = bare[0].strip()
+        notes.append(f"{header!r} holds years written alone (such as {first}): they were read as the financial year "
+                     f"ending in March of that year ({first} -> {schema.fy_label(int(first) - 1)}), as official tables "
+                     "write them. If they are calendar years, map the column to another name")
     return out, notes
 
 
@@ -697,6 +720,39 @@ def _parse_dates(texts: list[str], fmt: str) -> np.ndarray:
     return _as_ns(parsed)
 
 
+_MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m-%d-%Y", "%m.%d.%Y", "%d %b %Y", "%d %B %Y",
+                "%b %Y", "%B %Y", "%Y%m%d", "%m/%d/%y")
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+
+
+def _day_month_order(texts: list[str], header: str) -> tuple[str, list[str]]:
+    """Whether numeric dates (3/4/2021) are day first or month first, from the data: a first number over
+    12 says day first, a second over 12 month first. Both at once is refused; neither (every date
+    could be read either way) is read day first, as dates are written in the UK, and said in a note."""
+    firsts, seconds = [], []
+    for t in texts:
+        m = _NUMERIC_DATE.match(t)
+        if m:
+            firsts.append(int(m.group(1)))
+            seconds.append(int(m.group(2)))
+    if not firsts:
+        return "day", []
+    day, month = max(firsts) > 12, max(seconds) > 12
+    if day and month:
+        from ..errors import LoadError
+
+        raise LoadError(f"{header!r} holds dates written day first (such as 25/12) and month first (such as "
+                        "12/25) in one column: it cannot tell which is which. Write the dates as 2021-12-25, "
+                        "or one way only, and open the file again.")
+    if month:
+        return "month", [f"{header!r} holds dates written month first (12/25/2021), as in the United States; "
+                         "they were read that way"]
+    if not day and len(set(zip(firsts, seconds))) > 1:
+        return "day", [f"{header!r}: no date shows whether it is written day first or month first; they were "
+                       "read day first, as in the UK (3/4/2021 is 3 April 2021)"]
+    return "day", []
+
+
 def date_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     """Timestamps from ISO text (any UTC offset dropped: the local time as written is kept), UK
     day-first dates, Excel serial numbers or real date cells."""
@@ -716,7 +772,9 @@ def date_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     else:
         stripped = [_drop_zone(c) for c in cats]
         parsed = _parse_dates(stripped, "ISO8601")
-        for fmt in _DAY_FIRST:
+        order, more = _day_month_order(stripped, header)
+        notes += more
+        for fmt in (_MONTH_FIRST if order == "month" else _DAY_FIRST):
             todo = np.isnat(parsed)
             if not todo.any():
                 break

@@ -50,11 +50,13 @@ with its real width if it has too many columns (a 500 MB file of one line took 5
 MAX_ROWS = 100_000_000
 """More rows than this are refused before they are read, where a file says how many it has (Parquet):
 ten times the largest data set the program is measured with (10M rows), and far beyond what one
-computer can filter at the speed of a click. A 1.3 MB Parquet file claiming 200M rows (run-length
-encoded) took 8 GB within a minute; one claiming 2^40 rows as much within 19 s."""
+computer can filter at the speed of a click. A 1.3 MB Parquet file of 200M rows (run-length encoded)
+passed 8 GB within 51 s before; a 2 KB one whose footer claims 2^40 rows, within 19 s."""
 
 MAX_ZIP_MEMBERS = 10_000
-"""A workbook (.xlsx, .ods) is a ZIP archive of a few dozen parts; more parts than this is not one."""
+"""A workbook (.xlsx, .ods) is a ZIP archive of a few dozen parts; more parts than this is not one.
+Checked from the count in the ZIP's end record, before zipfile reads its directory (a Python object
+for each entry)."""
 
 MAX_ZIP_BYTES = 1_000_000_000
 """The most a workbook's parts may inflate to, together (1 GB, declared or counted): a workbook of
@@ -66,7 +68,8 @@ inflate. Zip bombs of 3-6 GB (a 6 MB ODS, an XLSX with a 3 GB cell or 4 GB of wh
 
 MAX_SPREADSHEET_CELLS = 50_000_000
 """The most cells an OpenDocument spreadsheet may hold once its repeated rows and columns are written
-out (a 1 KB file can repeat one cell over all 17 billion cells of a sheet)."""
+out, counted from content.xml as it inflates, before the reader writes them out: a 1 KB file can repeat
+one cell over all 17 billion cells of a sheet (one of 100M cells took 33 s and 1.7 GB before)."""
 
 WIDE_COLUMN_VALUES = 1 << 16
 """While a text column has at most this many distinct values, its codes are built with a dictionary as
@@ -75,8 +78,9 @@ own Arrow dictionaries are kept and made into one sorted list at the end, withou
 value: a column of 10M distinct values took 306 s and 6.2 GB before."""
 
 MEMORY_RESERVE = 200 << 20
-"""While a file is read, reading stops with the 'too large' message when less memory than this is
-still free: the estimate checked before reading cannot know every file's shape."""
+"""While a file is read, reading stops with the 'too large' message when less memory than this (or a
+quarter of what was free when reading began, if that is less) is still free: the estimate checked
+before reading cannot know every file's shape."""
 
 # Memory needed to load a file: bytes per byte of its size on disk, by how it is read. Measured with
 # tests/reliability/test_memory_precheck.py (peak RSS above the start at 1-100 MB, typical and awkward
@@ -1593,7 +1597,7 @@ def _read_ods(p: Path, data: bytes, sheet: str | None, ticker: Ticker):
     except ImportError:  # pragma: no cover - a declared dependency
         raise LoadError("OpenDocument files cannot be read: the odfpy package is missing. Reinstall the program.") \
             from None
-    except Exception as e:
+    except Exception:
         raise _ods_damaged(p) from None
     ticker.tick(0.7)
     names = [str(s) for s in book]

@@ -303,11 +303,26 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
 def _mostly_dates(s: pd.Series) -> bool:
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return True
-    vals, _ = nz.date_column(s, "date")
+    try:
+        vals, _ = nz.date_column(s, "date")
+    except LoadError:  # dates written both ways at once: dates all the same, refused when read as such
+        return True
     filled = s.notna().to_numpy() if not isinstance(s.dtype, pd.CategoricalDtype) else s.cat.codes.to_numpy() >= 0
     if not filled.any():
         return False
     return bool((~pd.isna(vals.to_numpy()))[filled].mean() >= 0.5)
+
+
+def _all_numbers(cats) -> list[float] | None:
+    """Every category as a number, or None at the first that is not one (or looks like a code with a
+    leading zero): a column of ten million identifiers stops at its first value, not its last."""
+    nums: list[float] = []
+    for c in cats:
+        x = nz.parse_number(c)
+        if x is None or (len(c) > 1 and c[0] == "0" and c[1].isdigit()):
+            return None
+        nums.append(x)
+    return nums
 
 
 def _other_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
@@ -320,8 +335,8 @@ def _other_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
         s = nz.as_text(s)
     cats = s.cat.categories
     if len(cats) > MAX_FACET_VALUES:
-        nums = [nz.parse_number(c) for c in cats]
-        if all(x is not None for x in nums) and not any(len(c) > 1 and c[0] == "0" and c[1].isdigit() for c in cats):
+        nums = _all_numbers(cats)
+        if nums is not None:
             return pd.Series(nz.lookup(s, np.array(nums, dtype=float), np.nan), index=s.index, name=s.name), []
     return nz.clean_text_column(s, header)
 
