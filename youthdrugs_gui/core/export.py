@@ -1225,7 +1225,7 @@ def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: boo
             sheet_title: str, replace_read_only: bool = False) -> ExportResult:
     cleanup_stale_temp_files(target.parent)
     staged: list[_Staged] = []
-    try:
+    with _discarding(staged, target):
         if fmt == "csv":
             main = _stage(target, lambda w, _f, _tmp: _write_csv(w, columns, n, bom=bom, progress=progress))
         else:
@@ -1243,16 +1243,22 @@ def _export(*, kind: str, ds: "Dataset | None", target: Path, fmt: str, bom: boo
                                  column_names=column_names, suppression=suppression, staged=main,
                                  caller=provenance, seconds=time.perf_counter() - t0)
         _commit_with_record(main, record, staged, replace_read_only)
-    except OSError as exc:
-        for s in staged:
-            s.discard()
-        raise _explain(exc, target) from None
-    except BaseException:
-        for s in staged:
-            s.discard()
-        raise
     return ExportResult(path=target, rows=n, columns=headers, sidecar=side, bytes=main.bytes,
                         seconds=time.perf_counter() - t0, sha256=main.sha256, format=fmt)
+
+
+@contextmanager
+def _discarding(staged: list[_Staged], target: Path) -> Iterator[None]:
+    """Remove every temporary file staged inside the block if it fails (an OSError becomes the
+    user's ExportError)."""
+    try:
+        yield
+    except BaseException as exc:
+        for s in staged:
+            s.discard()
+        if isinstance(exc, OSError):
+            raise _explain(exc, target) from None
+        raise
 
 
 def _commit_with_record(main: _Staged, record: dict | None, staged: list[_Staged], replace_read_only: bool) -> None:
@@ -1276,20 +1282,12 @@ def write_report(path: str | Path, data: bytes, *, dataset: "Dataset | None" = N
                   replace_read_only=replace_read_only)
     cleanup_stale_temp_files(target.parent)
     staged: list[_Staged] = []
-    try:
+    with _discarding(staged, target):
         main = _stage(target, lambda w, _f, _tmp: w.write(data))
         staged.append(main)
         record = _provenance(kind="report", ds=dataset, target=target, fmt=fmt, bom=False, rows=0, headers=[],
                              column_names=[], suppression=str((provenance or {}).get("suppression", "none")),
                              staged=main, caller=provenance, seconds=time.perf_counter() - t0)
         _commit_with_record(main, record, staged, replace_read_only)
-    except OSError as exc:
-        for s in staged:
-            s.discard()
-        raise _explain(exc, target) from None
-    except BaseException:
-        for s in staged:
-            s.discard()
-        raise
     return ExportResult(path=target, rows=0, columns=[], sidecar=sidecar_path(target), bytes=main.bytes,
                         seconds=time.perf_counter() - t0, sha256=main.sha256, format=fmt)
