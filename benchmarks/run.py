@@ -179,7 +179,7 @@ def make_states(ds, rounds: int, seed: int = SEED) -> list[tuple[str, object]]:
     A round starts from no filters: only one force (double-click), tick a second, move the age range,
     only one drug class, change it to another, type a search (two keystrokes' worth), clear the search,
     untick an outcome, move the age range again, reset."""
-    from youthdrugs_gui.core.filters import FilterState
+    from youthdrugs_gui.core.filter_state import FilterState
 
     rng = random.Random(seed)
     forces = ds.categories("force")
@@ -406,7 +406,7 @@ def child_size(args) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_SCALE_FACTOR", "1")
     from youthdrugs_gui.core import export as export_mod
-    from youthdrugs_gui.core.filters import Engine
+    from youthdrugs_gui.core.engine import Engine
     from youthdrugs_gui.core.sources import load_files
 
     rows_n = args.size
@@ -563,7 +563,7 @@ def _report_time(ctrl, ds, tmp, clock) -> dict:
     """report_s: File > Report's work for the whole data set, grouped by year and stacked by drug class
     with suppression: the report made, drawn as an A4 PDF and written (median of three)."""
     from youthdrugs_gui.core.export import write_report
-    from youthdrugs_gui.core.filters import FilterState
+    from youthdrugs_gui.core.filter_state import FilterState
     from youthdrugs_gui.core.report import make_report, to_html
     from youthdrugs_gui.qt.render import html_to_pdf
 
@@ -769,7 +769,7 @@ def gui_measurements(args, ds, states, per_round) -> dict:
 # Child: load a file in a fresh process (load time, engine, a few filters, peak memory)
 # ================================================================================================
 def child_load(args) -> dict:
-    from youthdrugs_gui.core.filters import Engine
+    from youthdrugs_gui.core.engine import Engine
     from youthdrugs_gui.core.sources import load_files
 
     rss_before = peak_rss_mb()

@@ -12,7 +12,7 @@ def test_core_imports_no_qt():
         "for m in pkgutil.walk_packages(core.__path__, 'youthdrugs_gui.core.'):\n"
         "    importlib.import_module(m.name)\n"
         "from youthdrugs_gui.core.sources import load_sample\n"
-        "from youthdrugs_gui.core.filters import Engine, FilterState\n"
+        "from youthdrugs_gui.core.engine import Engine\nfrom youthdrugs_gui.core.filter_state import FilterState\n"
         "Engine(load_sample()).apply(FilterState().with_values('force', ['Essex']), 'financial_year')\n"
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph', 'superqt', 'qtpy'))\n"
         "print(','.join(bad))\n"

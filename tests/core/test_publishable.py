@@ -17,7 +17,8 @@ import pytest
 from youthdrugs_gui.core import schema
 from youthdrugs_gui.core.cli import run_cli
 from youthdrugs_gui.core.disclosure import aggregate, suppress, tabulate
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.notes import data_notes_text, part_banner
 from youthdrugs_gui.core.sources import load_files
 

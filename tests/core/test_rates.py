@@ -10,7 +10,8 @@ import pytest
 
 from youthdrugs_gui.core import schema
 from youthdrugs_gui.core.cli import run_cli
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.forcemap import areas, classify
 from youthdrugs_gui.core.rates import (RATE_HEADER, Span, estimate_year, force_values, forces_of_area, population,
                                        rate_table)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from youthdrugs_gui.core import schema
-from youthdrugs_gui.core.filters import ChartSeries
+from youthdrugs_gui.core.engine import ChartSeries
 from youthdrugs_gui.qt.chart import ELLIPSIS, ChartPanel, ChartTableDialog, abbreviate
 
 COLUMNS = [(schema.FORCE, "Police force"), (schema.DRUG_CLASS, "Drug class"),

@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from youthdrugs_gui.core.dataset import Dataset
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.qt.controller import Controller
 from youthdrugs_gui.qt.facets import FilterPanel
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from youthdrugs_gui.core.dataset import Dataset
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.qt.table import TableModel, TableView
 
 

@@ -26,7 +26,8 @@ import pytest
 import youthdrugs_gui.core.sources as sources
 from youthdrugs_gui.core import export
 from youthdrugs_gui.core.dataset import Dataset
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources import _read
 from test_hostile_files import (claim_rows, declare_size, dimension_bomb, far_dates_parquet, int96_parquet,
                                 nested_parquet, ods_members, small_parquet, zip_bytes)

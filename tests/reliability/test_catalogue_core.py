@@ -11,7 +11,8 @@ from reliability_catalogue import CATALOGUE, ERRORS, VALID, Entry, expand, listi
 from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.errors import YouthDrugsError
 from youthdrugs_gui.core.export import export_rows
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources import load_files, load_sample
 
 

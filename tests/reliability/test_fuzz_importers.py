@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 import youthdrugs_gui.core.sources as sources
 from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.errors import FilterError, MappingError, YouthDrugsError
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources import describe_mapping, load_files, load_sample
 from youthdrugs_gui.core.sources.generic import parse_mapping
 

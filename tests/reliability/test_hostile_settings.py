@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from youthdrugs_gui.core.crashlog import data_folder, log_exception
 from youthdrugs_gui.core.errors import FilterError, MappingError
-from youthdrugs_gui.core.filters import FilterState
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources.generic import parse_mapping
 from youthdrugs_gui.qt import crash
 from youthdrugs_gui.qt.mainwindow import MainWindow

@@ -40,7 +40,8 @@ from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.disclosure import aggregate, suppress, tabulate
 from youthdrugs_gui.core.errors import CancelledError, ExportError, FilterError
 from youthdrugs_gui.core.export import export_rows, export_table
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources import load_files
 
 PACKAGE = Path(__file__).resolve().parents[2] / "youthdrugs_gui"

@@ -15,7 +15,8 @@ from pathlib import Path
 from .. import __version__
 from . import schema
 from .errors import FilterError, YouthDrugsError, one_line
-from .filters import Engine, FilterState
+from .engine import Engine
+from .filter_state import FilterState
 
 SUBCOMMANDS = ("export", "info", "map", "report")
 

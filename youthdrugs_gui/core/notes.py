@@ -10,7 +10,7 @@ from .cover import SYNTHETIC_LINE
 
 if TYPE_CHECKING:
     from .dataset import Dataset
-    from .filters import FilterState
+    from .filter_state import FilterState
 
 
 def data_notes(ds: "Dataset") -> list[tuple[str, list[str]]]:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QVBoxLayout, QWidget)
 
 from ..core import schema
-from ..core.filters import ChartSeries
+from ..core.engine import ChartSeries
 from ..core.schema import NOT_RECORDED
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision

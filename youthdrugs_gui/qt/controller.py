@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core import schema
 from ..core.dataset import Dataset
-from ..core.filters import Engine, FilterState, Result
+from ..core.engine import Engine, Result
+from ..core.filter_state import FilterState
 
 UPDATE_INTERVAL_MS = 50
 ASYNC_ROWS = 250_000  # from this many rows, the engine runs off the UI thread

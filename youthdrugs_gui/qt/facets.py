@@ -26,7 +26,7 @@ from superqt import QLabeledRangeSlider
 
 from ..core import schema
 from ..core.dataset import Dataset
-from ..core.filters import Result
+from ..core.engine import Result
 from ..core.schema import NOT_RECORDED, Role
 from .controller import Controller
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QScrollArea, QToolTip, QVBoxLayout, QWidget
 
-from ..core.filters import ChartSeries
+from ..core.engine import ChartSeries
 
 ROW_PX = 18  # height of one bar's row
 MIN_GROUPS = 13  # from this many values (and not years or ages) bars are drawn across

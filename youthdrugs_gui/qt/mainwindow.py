@@ -25,7 +25,8 @@ from .. import APP_NAME, __version__
 from ..core import schema
 from ..core.dataset import Dataset
 from ..core.errors import YouthDrugsError
-from ..core.filters import FilterState, Result
+from ..core.engine import Result
+from ..core.filter_state import FilterState
 from .chart import ChartPanel
 from .controller import Controller
 from .facets import FilterPanel

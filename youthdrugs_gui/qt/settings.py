@@ -17,7 +17,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
 
 from ..core import safeio
 from ..core.errors import YouthDrugsError
-from ..core.filters import FilterState
+from ..core.filter_state import FilterState
 
 MAX_FILE_BYTES = 1024 * 1024  # real settings are a few kilobytes
 MAX_LINES = 1000  # real settings are about a dozen

@@ -35,7 +35,7 @@ class Loader(QObject):
         paths = [str(p) for p in paths]
 
         def job():
-            from ..core.filters import Engine
+            from ..core.engine import Engine
             from ..core.sources import load_files
 
             emit = self.progress.emit

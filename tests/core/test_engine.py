@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from youthdrugs_gui.core import schema
 from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.errors import FilterError
-from youthdrugs_gui.core.filters import Engine, FilterState
+from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.filter_state import FilterState
 
 FORCES = ["Essex", "Kent", "Norfolk", "West Mercia"]
 CLASSES = ["A", "B", "C", "Not known"]
