@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from youthdrugs_gui.core import schema  # noqa: E402
+from youthdrugs_gui.core import spellings  # noqa: E402
 
 KX = 111.32 * math.cos(math.radians(52.5))
 KY = 110.57
@@ -49,7 +49,7 @@ def build(raw: Path) -> dict:
     data = json.loads(src.read_text(encoding="utf-8"))
     areas: dict[str, list] = {}
     for feat in data["features"]:
-        force = schema.normalise_force(feat["properties"]["PFA20NM"])
+        force = spellings.normalise_force(feat["properties"]["PFA20NM"])
         if force is None:
             raise SystemExit(f"not a police force: {feat['properties']['PFA20NM']!r}")
         geom = feat["geometry"]

@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from youthdrugs_gui.core import schema  # noqa: E402
+from youthdrugs_gui.core import schema, spellings  # noqa: E402
 
 ENGLAND_AND_WALES = {2019: 5_466_338, 2021: 5_650_632, 2022: 5_771_720}
 SEX = {"Male": "Boys", "Female": "Girls"}
@@ -31,7 +31,7 @@ def build(raw: Path) -> list[tuple[int, str, str, int, int]]:
     rows: dict[tuple[int, str, str, int], int] = defaultdict(int)
     with open(src, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            force = schema.normalise_force(r["pfa_name"])
+            force = spellings.normalise_force(r["pfa_name"])
             if force is None:
                 raise SystemExit(f"not a police force: {r['pfa_name']!r}")
             age = int(r["age"])

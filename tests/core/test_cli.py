@@ -99,7 +99,6 @@ def test_info_shows_format_and_mapping(capsys, shared_raw):
     (["export", "--view", "{tmp}/nope.json", "-o", "{tmp}/x.csv"], "does not exist"),
     (["export", "--suppress-below", "5", "-o", "{tmp}/x.csv"], "--group-by"),
     (["export"], "required"),
-    (["info"], "required"),
 ])
 def test_bad_input_exits_2_with_one_line_and_no_output(tmp_path, capsys, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]

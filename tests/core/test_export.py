@@ -22,9 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from youthdrugs_gui.core import export
+from youthdrugs_gui.core.cancel import CancelToken
 from youthdrugs_gui.core.dataset import Dataset, SourceFile
 from youthdrugs_gui.core.disclosure import aggregate, suppress
 from youthdrugs_gui.core.errors import CancelledError, ExportError, FilterError
+from youthdrugs_gui.core.export import atomic, writers
 from youthdrugs_gui.core.export import (
     cleanup_stale_temp_files,
     export_rows,
@@ -155,7 +157,10 @@ def test_dates_written_as_iso(tmp_path):
     df = pd.DataFrame({"date": ["2020-04-01", None, "2021-03-31"], "force": ["Kent"] * 3})
     out = tmp_path / "d.csv"
     export_rows(Dataset.from_frame(df, name="test"), np.arange(3), out, bom=False)
-    assert out.read_bytes() == b"Date,Police force,Count\r\n2020-04-01,Kent,1\r\n,Kent,1\r\n2021-03-31,Kent,1\r\n"
+    assert out.read_bytes() == (b"Date,Month,Quarter,Calendar year,Police force,Count\r\n"
+                                b"2020-04-01,2020-04,2020 Q2,2020,Kent,1\r\n"
+                                b",Not recorded,Not recorded,Not recorded,Kent,1\r\n"
+                                b"2021-03-31,2021-03,2021 Q1,2021,Kent,1\r\n")
 
     df = pd.DataFrame({"date": pd.to_datetime(["2020-04-01 13:05:00", "2020-04-02 00:00:00"]), "force": ["Kent"] * 2})
     export_rows(Dataset.from_frame(df, name="test"), np.arange(2), out, bom=False, columns=["date"])
@@ -176,7 +181,7 @@ def test_dates_written_as_iso(tmp_path):
 def test_csv_matches_the_csv_module_whatever_the_text(tmp_path, monkeypatch, labels, picks, chunk):
     """Any label, any block size: the file reads back to the neutralised labels, and is byte-for-byte
     what Python's csv module writes (RFC 4180 minimal quoting, CRLF)."""
-    monkeypatch.setattr(export, "_CHUNK_ROWS", chunk)
+    monkeypatch.setattr(writers, "_CHUNK_ROWS", chunk)
     values = [labels[p % len(labels)] for p in picks]
     ds = Dataset.from_frame(pd.DataFrame({"note": values, "count": np.arange(len(values))}), name="test")
     out = tmp_path / "h.csv"
@@ -209,7 +214,8 @@ def test_xlsx_types_survive(tmp_path):
     wb = openpyxl.load_workbook(out)
     ws = wb.worksheets[-1]  # the data (the cover sheet comes first)
     rows = [[c for c in r] for r in ws.iter_rows()]
-    assert [c.value for c in rows[0]] == ["Date", "Police force", "Age", "'=1", "Count"]
+    assert [c.value for c in rows[0]] == ["Date", "Month", "Quarter", "Calendar year", "Police force", "Age", "'=1",
+                                          "Count"]
     for row in rows:
         for c in row:
             assert c.data_type != "f", c.value
@@ -217,13 +223,14 @@ def test_xlsx_types_survive(tmp_path):
                 assert c.data_type == "s"
                 assert not c.value.startswith(("=", "+", "-", "@"))
     body = [[c.value for c in r] for r in rows[1:]]
-    assert body[1][1] == "'=HYPERLINK(\"http://x\",\"y\")"
-    assert body[0][3] == "#N/A"  # text, not Excel's error value
-    assert rows[1][3].data_type == "s"
-    assert [r[4] for r in body] == [3, 10, 1, 2]
-    assert all(isinstance(r[4], int) for r in body)
-    assert [r[2] for r in body] == [15, 12, "Not recorded", 17]
+    assert body[1][4] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert body[0][6] == "#N/A"  # text, not Excel's error value
+    assert rows[1][6].data_type == "s"
+    assert [r[7] for r in body] == [3, 10, 1, 2]
+    assert all(isinstance(r[7], int) for r in body)
+    assert [r[5] for r in body] == [15, 12, "Not recorded", 17]
     assert body[0][0].date().isoformat() == "2020-04-01"
+    assert body[0][1:4] == ["2020-04", "2020 Q2", "2020"]
     assert body[2][0] is None
     # openpyxl's scratch file was kept in the target folder and removed
     assert parts(tmp_path) == []
@@ -369,7 +376,7 @@ def _old_content(tmp_path: Path) -> Path:
 def test_failure_part_way_leaves_old_file(tmp_path, monkeypatch):
     out = _old_content(tmp_path)
     calls = {"n": 0}
-    real = export._HashingWriter.write
+    real = atomic.HashingWriter.write
 
     def flaky(self, data):
         calls["n"] += 1
@@ -377,8 +384,8 @@ def test_failure_part_way_leaves_old_file(tmp_path, monkeypatch):
             raise RuntimeError("boom")
         return real(self, data)
 
-    monkeypatch.setattr(export, "_CHUNK_ROWS", 1)
-    monkeypatch.setattr(export._HashingWriter, "write", flaky)
+    monkeypatch.setattr(writers, "_CHUNK_ROWS", 1)
+    monkeypatch.setattr(atomic.HashingWriter, "write", flaky)
     with pytest.raises(RuntimeError):
         export_rows(tiny(), np.arange(3), out)
     assert out.read_bytes() == b"old content\r\n"
@@ -392,7 +399,7 @@ def test_disk_full_is_explained_and_changes_nothing(tmp_path, monkeypatch):
     def full(self, data):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export._HashingWriter, "write", full)
+    monkeypatch.setattr(atomic.HashingWriter, "write", full)
     with pytest.raises(ExportError, match="not enough space"):
         export_rows(tiny(), np.arange(3), out)
     assert out.read_bytes() == b"old content\r\n"
@@ -405,7 +412,7 @@ def test_disk_full_at_fsync(tmp_path, monkeypatch):
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export.os, "fsync", full)
+    monkeypatch.setattr(atomic.os, "fsync", full)
     with pytest.raises(ExportError, match="not enough space"):
         export_rows(tiny(), np.arange(3), out.with_suffix(".xlsx"))
     with pytest.raises(ExportError, match="not enough space"):
@@ -424,7 +431,7 @@ def test_failed_rename_of_record_keeps_the_old_pair(tmp_path, monkeypatch):
             raise OSError(errno.EIO, "I/O error")
         return real(src, dst)
 
-    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(atomic.os, "replace", replace)
     with pytest.raises(ExportError):
         export_rows(tiny(), np.arange(3), out)
     assert out.read_bytes() == b"old content\r\n"  # the export and its record are committed as one pair:
@@ -434,20 +441,22 @@ def test_failed_rename_of_record_keeps_the_old_pair(tmp_path, monkeypatch):
 
 def test_cancel_changes_nothing(tmp_path, monkeypatch):
     out = _old_content(tmp_path)
-    monkeypatch.setattr(export, "_CHUNK_ROWS", 1)
+    monkeypatch.setattr(writers, "_CHUNK_ROWS", 1)
     seen = []
+    cancel = CancelToken()
 
     def progress(done, total):
         seen.append((done, total))
-        return done < 2
+        if done >= 2:
+            cancel.cancel()
 
     with pytest.raises(CancelledError):
-        export_rows(tiny(), np.arange(3), out, progress=progress)
+        export_rows(tiny(), np.arange(3), out, progress=progress, cancel=cancel)
     assert seen[:2] == [(1, 3), (2, 3)]
     assert out.read_bytes() == b"old content\r\n"
     assert parts(tmp_path) == []
     with pytest.raises(CancelledError):
-        export_rows(tiny(), np.arange(3), tmp_path / "x.xlsx", progress=lambda d, t: False)
+        export_rows(tiny(), np.arange(3), tmp_path / "x.xlsx", cancel=cancel)
     assert not (tmp_path / "x.xlsx").exists()
     assert parts(tmp_path) == []
 
@@ -475,7 +484,7 @@ def test_unknown_suffix_and_format(tmp_path):
 
 
 def test_folder_not_writable(tmp_path, monkeypatch):
-    monkeypatch.setattr(export.os, "access", lambda *a, **k: False)
+    monkeypatch.setattr(atomic.os, "access", lambda *a, **k: False)
     with pytest.raises(ExportError, match="permission"):
         export_rows(tiny(), np.arange(3), tmp_path / "out.csv")
 
@@ -484,7 +493,7 @@ def test_permission_error_on_create_is_explained(tmp_path, monkeypatch):
     def denied(*a, **k):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(export.os, "open", denied)
+    monkeypatch.setattr(atomic.os, "open", denied)
     with pytest.raises(ExportError, match="permission"):
         export_rows(tiny(), np.arange(3), tmp_path / "out.csv")
 
@@ -539,8 +548,9 @@ CHILD = textwrap.dedent("""
     import numpy as np, pandas as pd
     from youthdrugs_gui.core import export
     from youthdrugs_gui.core.dataset import Dataset
+    from youthdrugs_gui.core.export import writers
 
-    export._CHUNK_ROWS = 500
+    writers._CHUNK_ROWS = 500
     n = 100_000
     force = np.array(["Kent", "Essex", "Norfolk"], dtype=object)[np.arange(n) % 3]
     ds = Dataset.from_frame(pd.DataFrame({"force": force, "count": np.ones(n, dtype=int)}), name="big")

@@ -18,6 +18,7 @@ from youthdrugs_gui.core import schema
 from youthdrugs_gui.core.cli import run_cli
 from youthdrugs_gui.core.disclosure import aggregate, suppress, tabulate
 from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.result import RefusalReason
 from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.notes import data_notes_text, part_banner
 from youthdrugs_gui.core.sources import load_files
@@ -71,7 +72,8 @@ def test_the_chart_refuses_to_add_levels_and_the_window_rule_picks_the_most_deta
     ds = load_files(_csv(tmp_path, "areas.csv", AREAS))
     eng = Engine(ds)
     r = eng.apply(FilterState(), group_by="financial_year")
-    assert r.series is None and r.chart_refusal and "different levels" in r.chart_refusal
+    assert r.series is None and r.chart_refusal.reason is RefusalReason.AREA_LEVELS
+    assert "different levels" in r.chart_refusal.words
     state = eng.one_part(FilterState())
     assert state.selected("area_level") == {"Police force area"}
     r = eng.apply(state, group_by="financial_year")

@@ -102,6 +102,74 @@ def test_bad_counts(tmp_path):
         load_files(p)
 
 
+NOT_A_TABLE = "does not look like a table"
+OPEN_INSTEAD = "Open a CSV, Excel, OpenDocument or Parquet file."
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def _prose(sentences: int, seed: int = 7) -> str:
+    """Running text: sentences of 6-20 words, some with commas, in paragraphs of 3 to 5 lines."""
+    rng = random.Random(seed)
+    words = ("the children were seen by the service, and most of them had no record before; a caseworker "
+             "notes what happened next in plain words, which the team reads each month").replace(",", "").split()
+    lines = []
+    for i in range(sentences):
+        sentence = [rng.choice(words) for _ in range(rng.randint(6, 20))]
+        for _ in range(rng.randint(0, 3)):
+            sentence.insert(rng.randint(1, len(sentence) - 1), ",")
+        lines.append(" ".join(sentence).replace(" ,", ",").capitalize() + ".")
+        if i % rng.randint(3, 5) == 0:
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("path", [PROJECT / "README.md", PROJECT.parent / "shared" / "DOMAIN.md"],
+                         ids=["README", "DOMAIN"])
+def test_a_markdown_page_is_refused_as_not_a_table(path):
+    """Defect 7: a README opened as data gave police forces such as '---' and 'Age range'."""
+    if not path.is_file():
+        pytest.skip(f"{path} is not on this machine")
+    with pytest.raises(LoadError) as err:
+        load_files(path)
+    assert str(err.value) == (f"{path.name} does not look like a table: its lines do not have the same columns. "
+                              f"{OPEN_INSTEAD}")
+
+
+def test_prose_is_refused_as_not_a_table(tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text(_prose(60), encoding="utf-8")
+    with pytest.raises(LoadError, match=f"^notes.txt {NOT_A_TABLE}: its lines do not have the same columns"):
+        load_files(p)
+
+
+def test_a_column_of_sentences_under_a_sentence_is_refused(tmp_path):
+    """Text with no delimiter at all is one column: its first line is a sentence, not a heading."""
+    p = tmp_path / "letter.csv"
+    p.write_text("Dear team this is the summary of the month for the youth justice service.\n"
+                 + "".join(f"Line {i} of the letter says what happened and what comes next\n" for i in range(20)),
+                 encoding="utf-8")
+    with pytest.raises(LoadError) as err:
+        load_files(p)
+    assert str(err.value) == (f"letter.csv {NOT_A_TABLE}: its first line is a sentence, not a column heading. "
+                              f"{OPEN_INSTEAD}")
+    md = tmp_path / "page.md"
+    md.write_text("# Youth justice\n\nSome words here\nand more words there\nthe end\n", encoding="utf-8")
+    with pytest.raises(LoadError, match=f"{NOT_A_TABLE}: its first line is a sentence"):
+        load_files(md)
+
+
+def test_real_tables_with_one_column_or_loose_lines_still_load(tmp_path):
+    one = tmp_path / "forces.csv"
+    one.write_text("Police force\nKent\nEssex\nKent\nDurham\n", encoding="utf-8")
+    assert load_files(one).n_rows == 4
+    ragged = tmp_path / "ragged.csv"  # a title above, a few short rows and a footnote: still a table
+    ragged.write_text("Drug offences by force\nForce,Year,Count\n" + "Kent,2020-21,3\n" * 8 + "Essex,2020-21\n"
+                      "Source: Home Office\n", encoding="utf-8")
+    assert load_files(ragged).n_rows == 8  # (the short row has no count: a gap, not a row)
+    for f in sorted(FIXTURES.glob("*.csv")) + sorted(FIXTURES.glob("*.txt")):
+        load_files(f, mapping=FIXTURES / "mapping_example.json" if f.name == "needs_mapping.csv" else None)
+
+
 def test_detect_format_reports_bad_files_too(tmp_path):
     p = tmp_path / "picture.csv"
     p.write_bytes(PNG)

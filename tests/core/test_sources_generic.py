@@ -315,7 +315,7 @@ def test_mapping_errors(tmp_path):
         load_files(FIXTURES / "needs_mapping.csv", mapping=bad)
     with pytest.raises(MappingError, match="both 'Area served' and 'Yr'"):
         load_files(FIXTURES / "needs_mapping.csv", mapping={"Area served": "force", "Yr": "force"})
-    with pytest.raises(MappingError, match="financial_year, date, force"):
+    with pytest.raises(MappingError, match="financial_year, date, month, quarter, calendar_year, force"):
         load_files(FIXTURES / "needs_mapping.csv", mapping={"Area served": "forse"})
     with pytest.raises(MappingError, match="no column with that heading"):
         load_files(FIXTURES / "needs_mapping.csv", mapping={"Area srved": "force"})

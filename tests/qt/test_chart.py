@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from youthdrugs_gui.core import schema
-from youthdrugs_gui.core.engine import ChartSeries
+from youthdrugs_gui.core.result import ChartRefusal, ChartSeries, RefusalReason
 from youthdrugs_gui.qt.chart import ELLIPSIS, ChartPanel, ChartTableDialog, abbreviate
 
 COLUMNS = [(schema.FORCE, "Police force"), (schema.DRUG_CLASS, "Drug class"),
@@ -97,7 +97,7 @@ def test_updates_in_place_and_keeps_items(panel):
 def test_no_series_shows_the_message(panel):
     panel.set_series(stacked())
     msg = "The selected rows count different things (Arrest, Recorded offence). Choose one measure."
-    panel.set_series(None, msg)
+    panel.set_series(None, ChartRefusal(RefusalReason.MEASURES, msg))
     assert panel.message == msg
     assert visible_bars(panel) == [] and panel.legend is None
     assert panel.bar_at(0, 1) is None and panel.table_frame().empty

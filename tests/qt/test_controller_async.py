@@ -142,29 +142,37 @@ def test_flush_uses_the_result_being_computed_rather_than_computing_it_twice(qtb
     assert c.result.state == c.state
 
 
-def test_a_sorted_table_is_sorted_with_each_change(qtbot, slow):
+def test_a_sorted_table_is_sorted_with_each_change_on_the_worker_thread(qtbot, slow):
     c, eng, published = slow
-    first = c.sort_rows(c.result.rows, "count", True)
-    assert list(first) == list(eng.sort_rows(c.result.rows, "count", True))
+    sorted_on: list[str] = []
+    real_sort = eng.sort_rows
+    eng.sort_rows = lambda *a: sorted_on.append(threading.current_thread().name) or real_sort(*a)
+    c.sort_by("count", True)
+    _idle(qtbot, c)
+    assert c.table.sort == ("count", True)
+    assert list(c.table.rows) == list(real_sort(c.result.rows, "count", True))
     c.toggle("force", "Essex")
     _idle(qtbot, c)
-    before = eng.sort_rows
-    calls = []
-    eng.sort_rows = lambda *a: calls.append(a) or before(*a)
-    ordered = c.sort_rows(c.result.rows, "count", True)  # what the table asks for on the new result
-    assert not calls  # already sorted on the worker thread
-    counts = c.dataset.counts[ordered]
+    counts = c.dataset.counts[c.table.rows]
     assert list(counts) == sorted(counts, reverse=True)
-    assert sorted(ordered) == list(c.result.rows)
+    assert sorted(c.table.rows) == list(c.result.rows)
+    assert len(sorted_on) == 2 and threading.current_thread().name not in sorted_on
 
 
-def test_a_failure_in_the_engine_is_reported_and_the_next_change_works(qtbot, slow):
+def test_a_failure_in_the_engine_is_reported_and_the_next_change_works(qtbot, slow, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from youthdrugs_gui.core.crashlog import data_folder
+
     c, eng, published = slow
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append((title, text)))
     eng.fail_next = True
-    with qtbot.capture_exceptions() as exceptions:
-        c.toggle("force", "Kent")
-        _idle(qtbot, c)
-    assert [type(e[1]) for e in exceptions] == [RuntimeError]
+    c.toggle("force", "Kent")
+    _idle(qtbot, c)
+    log = data_folder() / "crash.log"
+    assert "engine failure for the test" in log.read_text(encoding="utf-8")
+    assert len(shown) == 1 and str(log) in shown[0][1] and "RuntimeError" not in shown[0][1]
     c.toggle("force", "Essex")
     _idle(qtbot, c)
     assert c.result.state == c.state
@@ -262,12 +270,14 @@ def test_a_second_header_click_wins_over_a_sort_still_on_its_way(qtbot, slow):
 
     c, eng, published = slow
     m = TableModel()
-    m.set_dataset(c.dataset, c.sort_rows, c.sort_rows_later)
-    m.set_rows(c.result.rows)
-    names = m.column_names()
-    m.sort(names.index("count"), Qt.SortOrder.DescendingOrder)
-    m.sort(names.index("force"), Qt.SortOrder.AscendingOrder)
-    qtbot.waitUntil(lambda: list(m.rows) != list(c.result.rows), timeout=3000)
+    m.set_dataset(c.dataset)
+    c.rows_changed.connect(lambda table: m.set_rows(table.rows))
+    c.sort_by("count", True)
+    c.sort_by("force", False)
+    assert c.working
+    _idle(qtbot, c)
     qtbot.wait(100)
+    assert c.table.sort == ("force", False)
     forces = c.dataset.codes("force")[m.rows]
     assert list(forces) == sorted(forces)
+    assert sorted(m.rows) == list(c.result.rows)

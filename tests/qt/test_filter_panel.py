@@ -182,10 +182,10 @@ def test_hundreds_of_other_columns_are_listed_when_more_filters_is_first_opened(
     c.set_dataset(ds)
     p.show()
     assert set(p.facets) == {"force"}  # the panel is ready at once; the 120 lists wait
-    assert p.more.button.text() == "More filters (120)"
+    assert p.more.text() == "More filters (120)"
     c.only("force", "Kent")
     c.flush()
-    p.more.button.click()
+    p.more.toggleButton().click()
     assert 0 < len(p.facets) - 1 < 120  # a first batch, the rest on later turns of the event loop
     qtbot.waitUntil(lambda: len(p.facets) == 121, timeout=10000)
     kent = ds.frame["force"] == "Kent"
@@ -207,10 +207,81 @@ def test_a_new_data_set_stops_the_lists_still_being_built_for_the_old_one(qtbot,
     qtbot.addWidget(p)
     c.set_dataset(Dataset.from_frame(pd.DataFrame(cols), name="wide"))
     p.show()
-    p.more.button.click()  # starts building, a batch per turn of the event loop
+    p.more.toggleButton().click()  # starts building, a batch per turn of the event loop
     c.set_dataset(ds)  # another file opens meanwhile
     qtbot.wait(200)
     assert set(p.facets) == {"force", "drug_class", "outcome", "Object of search"}
     c.toggle("force", "Kent")
     c.flush()  # every list shown is alive and updates
     assert c.result.n_rows == 4
+
+
+def test_ethnicity_columns_are_main_filters_not_under_more_filters(qtbot):
+    ds = Dataset.from_frame(pd.DataFrame({
+        "force": ["Essex", "Kent", "Essex"],
+        "ethnicity": ["White", "Black", "Asian"],
+        "Self-defined ethnicity": ["White - British", "Black - African", "Asian - Indian"],
+        "Officer-defined ethnicity": ["White", "Black", "Asian"],
+        "Legislation": ["Misuse of Drugs Act 1971 (section 23)"] * 3,
+    }), name="ethnicity")
+    c = Controller()
+    p = FilterPanel(c)
+    qtbot.addWidget(p)
+    c.set_dataset(ds)
+    for col in ("ethnicity", "Self-defined ethnicity", "Officer-defined ethnicity"):
+        assert col in p.facets and not p.more.isAncestorOf(p.facets[col]), col
+    assert p.more.isAncestorOf(p.facets["Legislation"])
+    order = list(p.facets)
+    assert order.index("force") < order.index("ethnicity") < order.index("Self-defined ethnicity")
+
+
+def test_find_boxes_say_a_or_an(qtbot):
+    many = [f"Value {i}" for i in range(10)]
+    ds = Dataset.from_frame(pd.DataFrame({
+        "force": ["Essex", "Kent", "Norfolk", "Suffolk", "Surrey", "Sussex", "Dorset", "Durham", "Gwent", "Cheshire"],
+        "outcome": many, "Object of search": many,
+    }), name="find")
+    c = Controller()
+    p = FilterPanel(c)
+    qtbot.addWidget(p)
+    c.set_dataset(ds)
+    assert p.facets["Object of search"].search.placeholderText() == "Find an object of search…"
+    assert p.facets["outcome"].search.placeholderText() == "Find an outcome…"
+    assert p.facets["force"].search.placeholderText() == "Find a police force…"
+
+
+def test_a_click_leaves_the_tick_as_the_only_mark_and_space_ticks(panel, qtbot):
+    p, c = panel
+    force = p.facets["force"]
+    kent = force.item("Kent")
+    qtbot.mouseClick(force.list.viewport(), Qt.MouseButton.LeftButton, pos=force.list.visualItemRect(kent).center())
+    assert force.list.selectedItems() == []  # no highlight that looks like a filter
+    assert force.list.currentItem() is kent  # the keyboard focus is on it
+    assert c.state.selected("force") is None
+    force.list.setFocus()
+    qtbot.keyClick(force.list, Qt.Key.Key_Space)
+    c.flush()
+    assert c.state.selected("force") == {"Essex", "Norfolk"}
+    assert force.list.selectedItems() == []
+
+
+def test_every_control_says_what_it_does(panel):
+    p, c = panel
+    c.flush()
+    p.more.toggleButton().click()
+    controls = [p.search, p.reset_button, p.more.toggleButton(), p.age.handles, p.year.first, p.year.last]
+    for facet in p.facets.values():
+        controls += [facet.list, facet.all_button, facet.none_button]
+        if facet.search is not None:
+            controls.append(facet.search)
+    for control in controls:
+        assert len(control.toolTip()) > 20, control.accessibleName()
+    tip = p.facets["drug_class"].list.toolTip()
+    assert f"what you would get if you ticked it, in {c.result.unit_words}" in tip
+
+
+def test_a_greyed_value_says_why(panel):
+    p, c = panel
+    c.only("drug_class", "C")
+    c.flush()
+    assert "greyed" in p.facets["force"].item("Kent").toolTip()

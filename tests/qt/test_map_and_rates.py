@@ -56,7 +56,7 @@ def test_rates_in_the_chart_and_the_map(win):
     expected = round(1000 * essex_count / Span(("Essex",), years=("2022-23",)).children(), 1)
     assert s.values[i, 0] == pytest.approx(expected)
     assert s.status[s.groups.index("City of London"), 0] == "[z]"
-    assert win.chart._reference.isVisible()
+    assert win.chart.reference_line.isVisible()
     frame = win.chart.table_frame()
     assert frame.iloc[-1, 0] == "England and Wales" and frame.iloc[-1]["Total"] == pytest.approx(
         win.controller.result.rates.reference)

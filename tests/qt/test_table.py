@@ -1,15 +1,17 @@
-"""The table model and view: Qt's model checks, lazy cells, sorting, copying, hiding columns."""
+"""The table model and view: Qt's model checks, lazy cells, sorting asked of the controller, copying,
+hiding columns, the notice over an empty table."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
 from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.engine import Engine
 from youthdrugs_gui.core.filter_state import FilterState
+from youthdrugs_gui.qt.controller import Controller
 from youthdrugs_gui.qt.table import TableModel, TableView
 
 
@@ -25,12 +27,34 @@ def ds() -> Dataset:
     }), name="t")
 
 
-def _model(ds, qtmodeltester=None):
+NAMES = ["financial_year", "date", "force", "age", "Object of search", "count"]
+
+
+def _cols(m) -> dict[str, int]:
+    """Column positions by name (the data set may add columns of its own, such as the month)."""
+    return {name: m.column_names().index(name) for name in NAMES}
+
+
+def _model(ds):
     eng = Engine(ds)
     m = TableModel()
-    m.set_dataset(ds, eng.sort_rows)
+    m.set_dataset(ds)
     m.set_rows(eng.apply(FilterState()).rows)
     return m, eng
+
+
+def _wired(ds, qtbot):
+    """A table view and model fed by a controller, as in the window."""
+    c = Controller()
+    m = TableModel()
+    view = TableView()
+    qtbot.addWidget(view)
+    view.setModel(m)
+    c.dataset_changed.connect(m.set_dataset)
+    c.rows_changed.connect(lambda table: m.set_rows(table.rows))
+    view.sort_requested.connect(c.sort_by)
+    c.set_dataset(ds)
+    return c, m, view
 
 
 def test_model_passes_qt_model_checks(ds, qtmodeltester):
@@ -38,41 +62,82 @@ def test_model_passes_qt_model_checks(ds, qtmodeltester):
     qtmodeltester.check(m)
     m.set_rows(eng.apply(FilterState().with_values("force", ["Essex"])).rows)
     qtmodeltester.check(m)
-    m.sort(1, Qt.SortOrder.DescendingOrder)
+    m.set_rows(eng.sort_rows(m.rows, "count", True))
     qtmodeltester.check(m)
 
 
 def test_cells_show_values_and_headers_show_labels(ds):
     m, _ = _model(ds)
-    headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    c = _cols(m)
+    headers = [m.headerData(c[n], Qt.Orientation.Horizontal) for n in NAMES]
     assert headers == ["Financial year", "Date", "Police force", "Age", "Object of search", "Count"]
-    row = [m.data(m.index(0, c)) for c in range(m.columnCount())]
+    row = [m.data(m.index(0, c[n])) for n in NAMES]
     assert row == ["2020-21", "2020-05-01", "Kent", "15", "Controlled drugs", "3"]
-    assert m.data(m.index(2, 2)) == "Not recorded"
-    assert m.data(m.index(2, 1)) == ""
-    assert m.data(m.index(0, 5), Qt.ItemDataRole.TextAlignmentRole) is not None  # numbers right-aligned
-    assert m.data(m.index(0, 0), Qt.ItemDataRole.BackgroundRole) is None
+    assert m.data(m.index(2, c["force"])) == "Not recorded"
+    assert m.data(m.index(2, c["date"])) == ""
+    assert m.data(m.index(0, c["count"]), Qt.ItemDataRole.TextAlignmentRole) is not None  # numbers right-aligned
+    assert m.data(m.index(0, c["financial_year"]), Qt.ItemDataRole.BackgroundRole) is None
 
 
 def test_filter_change_replaces_rows_without_copying_the_frame(ds):
     m, eng = _model(ds)
     m.set_rows(eng.apply(FilterState().with_values("force", ["Essex"])).rows)
     assert m.rowCount() == 2
-    assert [m.data(m.index(r, 2)) for r in range(2)] == ["Essex", "Essex"]
+    assert [m.data(m.index(r, _cols(m)["force"])) for r in range(2)] == ["Essex", "Essex"]
 
 
 def test_sort_by_header_keeps_sort_across_filter_changes(ds, qtbot):
-    m, eng = _model(ds)
+    c, m, view = _wired(ds, qtbot)
+    col = _cols(m)
+    view.sortByColumn(col["count"], Qt.SortOrder.DescendingOrder)
+    assert [m.data(m.index(r, col["count"])) for r in range(4)] == ["5", "3", "2", "1"]
+    view.sortByColumn(col["force"], Qt.SortOrder.AscendingOrder)  # Essex, Essex, Kent, Not recorded (stable)
+    assert [m.data(m.index(r, col["force"])) for r in range(4)] == ["Essex", "Essex", "Kent", "Not recorded"]
+    assert [m.data(m.index(r, col["financial_year"])) for r in range(2)] == ["2019-20", "2021-22"]
+    c.set_values("force", ["Essex", "Kent"])
+    c.flush()
+    assert [m.data(m.index(r, col["force"])) for r in range(3)] == ["Essex", "Essex", "Kent"]
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # back to the data's own order
+    assert [m.data(m.index(r, col["financial_year"])) for r in range(3)] == ["2020-21", "2019-20", "2021-22"]
+
+
+def test_a_header_click_asks_for_the_order_and_turns_it_round_on_a_second_click(ds, qtbot):
+    m, _ = _model(ds)
     view = TableView()
     qtbot.addWidget(view)
     view.setModel(m)
-    view.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # count
-    assert [m.data(m.index(r, 5)) for r in range(4)] == ["5", "3", "2", "1"]
-    view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # force: Essex, Essex, Kent, Not recorded (stable)
-    assert [m.data(m.index(r, 2)) for r in range(4)] == ["Essex", "Essex", "Kent", "Not recorded"]
-    assert [m.data(m.index(r, 0)) for r in range(2)] == ["2019-20", "2021-22"]
-    m.set_rows(eng.apply(FilterState().with_values("force", ["Essex", "Kent"])).rows)
-    assert [m.data(m.index(r, 2)) for r in range(3)] == ["Essex", "Essex", "Kent"]
+    view.resize(1600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    asked = []
+    view.sort_requested.connect(lambda column, descending: asked.append((column, descending)))
+    before = list(m.rows)
+    header = view.horizontalHeader()
+    count = _cols(m)["count"]
+    x = header.sectionViewportPosition(count) + header.sectionSize(count) // 2
+    for _ in range(2):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert asked == [("count", False), ("count", True)]
+    assert header.sortIndicatorSection() == count
+    assert list(m.rows) == before  # the model shows the rows it is given; it never sorts them itself
+
+
+def test_no_rows_shows_a_notice_saying_what_matched_nothing_with_two_ways_out(ds, qtbot):
+    c, m, view = _wired(ds, qtbot)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    notice = view.empty_notice
+    assert not notice.isVisible()
+    view.show_empty('Search "zzzz"')
+    assert notice.isVisible() and 'Search "zzzz"' in notice.text.text()
+    assert notice.geometry().center().x() == pytest.approx(view.viewport().rect().center().x(), abs=2)
+    with qtbot.waitSignal(view.reset_requested):
+        notice.reset_button.click()
+    with qtbot.waitSignal(view.undo_requested):
+        notice.undo_button.click()
+    view.show_empty(None)
+    assert not notice.isVisible()
 
 
 def test_ctrl_c_copies_selected_cells_with_headers(ds, qtbot):
@@ -81,9 +146,10 @@ def test_ctrl_c_copies_selected_cells_with_headers(ds, qtbot):
     qtbot.addWidget(view)
     view.setModel(m)
     view.show()
-    view.selectionModel().select(m.index(0, 2), view.selectionModel().SelectionFlag.Select)
-    view.selectionModel().select(m.index(1, 2), view.selectionModel().SelectionFlag.Select)
-    view.selectionModel().select(m.index(1, 4), view.selectionModel().SelectionFlag.Select)
+    c = _cols(m)
+    view.selectionModel().select(m.index(0, c["force"]), view.selectionModel().SelectionFlag.Select)
+    view.selectionModel().select(m.index(1, c["force"]), view.selectionModel().SelectionFlag.Select)
+    view.selectionModel().select(m.index(1, c["Object of search"]), view.selectionModel().SelectionFlag.Select)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     text = QGuiApplication.clipboard().text()
@@ -95,7 +161,7 @@ def test_hidden_columns_are_left_out_of_visible_columns(ds, qtbot):
     view = TableView()
     qtbot.addWidget(view)
     view.setModel(m)
-    view.set_column_visible(1, False)
+    view.set_column_visible(_cols(m)["date"], False)
     assert "date" not in view.visible_columns()
     for c in range(m.columnCount()):
         view.set_column_visible(c, False)

@@ -6,28 +6,14 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources import load_sample
 from youthdrugs_gui.qt.export_dialog import ExportDialog
 from youthdrugs_gui.qt.mainwindow import MainWindow
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def win(qtbot, settings):
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.open_sample()
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _settle(w) -> None:
@@ -117,6 +103,70 @@ def test_undo_redo_shortcuts(win, qtbot):
     assert win.filters.facets["force"].item("Essex").checkState() == Qt.CheckState.Unchecked
 
 
+def test_undo_takes_back_a_typed_search_in_one_step(win, qtbot):
+    win.controller.only("force", "Kent")
+    _settle(win)
+    qtbot.keyClicks(win.filters.search, "possession")
+    _settle(win)
+    assert win.controller.state.search == "possession"
+    win.undo_action.trigger()
+    _settle(win)
+    assert win.controller.state == FilterState().with_values("force", ["Kent"])
+    assert win.filters.search.text() == ""
+    win.undo_action.trigger()
+    _settle(win)
+    assert win.controller.result.n_rows == 100_000
+    assert not win.undo_action.isEnabled()
+
+
+def test_undo_takes_back_a_slider_drag_in_one_step(win):
+    for hi in range(17, 12, -1):  # the top handle dragged down, tick by tick
+        win.filters.age.slider.setValue((10, hi))
+    _settle(win)
+    assert win.controller.state.age_range == (10, 13)
+    win.undo_action.trigger()
+    _settle(win)
+    assert win.controller.state.age_range is None
+    assert win.filters.age.slider.value() == (10, 17)
+
+
+def test_no_rows_for_a_search_says_so_over_the_table_and_undo_brings_them_back(win, qtbot):
+    notice = win.table.empty_notice
+    assert not notice.isVisible()
+    qtbot.keyClicks(win.filters.search, "zzzz")
+    _settle(win)
+    assert win.model.rowCount() == 0
+    assert notice.isVisible()
+    assert 'Search "zzzz"' in notice.text.text()
+    assert notice.undo_button.isEnabled()
+    notice.undo_button.click()
+    _settle(win)
+    assert win.controller.result.n_rows == 100_000
+    assert not notice.isVisible() and win.filters.search.text() == ""
+
+
+def test_none_ticked_on_a_list_says_so_and_reset_clears_it(win, qtbot):
+    win.filters.facets["drug_class"].values_chosen.emit("drug_class", [])  # the list's None button
+    _settle(win)
+    notice = win.table.empty_notice
+    assert notice.isVisible() and "Drug class: none" in notice.text.text()
+    notice.reset_button.click()
+    _settle(win)
+    assert win.controller.state.selected("drug_class") is None
+    assert win.model.rowCount() == 100_000 and not notice.isVisible()
+
+
+def test_every_menu_action_and_status_bar_item_has_a_tooltip(win, qtbot):
+    for menu in win.menuBar().actions():
+        for act in menu.menu().actions():
+            if act.isSeparator() or act.menu() is not None:
+                continue
+            assert act.toolTip() and act.toolTip() != act.text().replace("&", ""), act.text()
+    for item in (win.summary, win.filters_text, win.progress, win.cancel_button, win.updating,
+                 win.synthetic_badge):
+        assert item.toolTip(), item.accessibleName()
+
+
 def test_clicking_a_chart_bar_cross_filters(win, qtbot):
     win.controller.set_grouping("force", None)
     _settle(win)
@@ -154,17 +204,18 @@ def test_copy_cells_from_the_table(win, qtbot):
     win.controller.only("force", "City of London")
     _settle(win)
     m = win.model
+    col = m.column_names().index("force")
     sel = win.table.selectionModel()
-    sel.select(m.index(0, 2), sel.SelectionFlag.Select)
-    sel.select(m.index(1, 2), sel.SelectionFlag.Select)
+    sel.select(m.index(0, col), sel.SelectionFlag.Select)
+    sel.select(m.index(1, col), sel.SelectionFlag.Select)
     win.table.setFocus()
     qtbot.keyClick(win.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "Police force\nCity of London\nCity of London\n"
 
 
 def _export(win, qtbot, tmp_path, name, setup) -> ExportDialog:
-    dlg = ExportDialog(win, win.settings)
-    qtbot.addWidget(dlg)
+    win.export_action.trigger()  # File > Export, as the user opens it
+    dlg = win.findChildren(ExportDialog)[-1]
     dlg.path.setText(str(tmp_path / name))
     setup(dlg)
     dlg.start_export()
@@ -327,7 +378,7 @@ def test_table_model_is_never_copied_on_filter_change(win):
     win.controller.only("force", "Kent")
     _settle(win)
     assert win.dataset.codes("force") is codes_before
-    assert np.shares_memory(win.model._cols[2].codes, codes_before)
+    assert np.shares_memory(win.model._cols[win.model.column_names().index("force")].codes, codes_before)
 
 
 def test_dropping_files_on_the_window_opens_them(win, qtbot, tmp_path):
@@ -354,6 +405,9 @@ def test_cancelling_a_load_keeps_the_open_data(win, qtbot, tmp_path):
             f.write(f"Essex,{10 + i % 8},1\n")
     win.open_files([str(big)])
     assert win.busy.isVisible()
+    QApplication.processEvents()
+    assert win.cancel_button.width() <= win.cancel_button.sizeHint().width() + 2  # its natural size
+    assert win.busy.width() < win.statusBar().width() // 3
     win.cancel_button.click()
     qtbot.waitUntil(lambda: not win.loader.busy, timeout=20000)
     assert "synthetic" in win.windowTitle().casefold()

@@ -24,18 +24,18 @@ import pandas as pd
 import pytest
 
 import youthdrugs_gui.core.sources as sources
-from youthdrugs_gui.core import export
 from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.engine import Engine
+from youthdrugs_gui.core.export import atomic
 from youthdrugs_gui.core.filter_state import FilterState
-from youthdrugs_gui.core.sources import _read
+from youthdrugs_gui.core.sources import memory, reading
 from test_hostile_files import (claim_rows, declare_size, dimension_bomb, far_dates_parquet, int96_parquet,
                                 nested_parquet, ods_members, small_parquet, zip_bytes)
 
 GOOD_CSV = "Force,Age,Drug class,Count\r\nKent,15,A,3\r\nEssex,16,B,2\r\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-SAMPLE_COLUMNS = ("Financial year, Date, Police force, Age, Sex, Ethnicity, Offence type, Drug class, Outcome, "
-                  "Measure, Count")
+SAMPLE_COLUMNS = ("Financial year, Date, Month, Quarter, Calendar year, Police force, Age, Sex, Ethnicity, "
+                  "Offence type, Drug class, Outcome, Measure, Count")
 POLICEUK_HEADER = ("Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,"
                    "Self-defined ethnicity,Officer-defined ethnicity,Legislation,Object of search,Outcome,"
                    "Outcome linked to object of search,Removal of more than just outer clothing")
@@ -162,7 +162,7 @@ def _locked(d: Path) -> Setup:
                 raise PermissionError(errno.EACCES, "Permission denied", str(file))
             return builtins.open(file, *args, **kwargs)
 
-        mp.setattr(_read, "open", fake_open, raising=False)
+        mp.setattr(reading, "open", fake_open, raising=False)
 
     return Setup(files=[p], patch=patch)
 
@@ -171,7 +171,7 @@ def _too_big_for_memory(d: Path) -> Setup:
     p = _w(d, "everything.csv", "Force,Age,Count\n" + "Kent,15,1\n" * 199_999)  # 2,000,006 bytes
 
     def patch(mp: pytest.MonkeyPatch) -> None:
-        mp.setattr(_read, "available_memory", lambda: 1_000_000)
+        mp.setattr(memory, "available_memory", lambda: 1_000_000)
 
     return Setup(files=[p], patch=patch)
 
@@ -228,14 +228,14 @@ def _out_disk_full(d: Path) -> Setup:
         def full(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        mp.setattr(export._HashingWriter, "write", full)
+        mp.setattr(atomic.HashingWriter, "write", full)
 
     return Setup(output=d / "out" / "export.csv", patch=patch)
 
 
 def _out_read_only(d: Path) -> Setup:
     def patch(mp: pytest.MonkeyPatch) -> None:
-        mp.setattr(export.os, "access", lambda *a, **k: False)
+        mp.setattr(atomic.os, "access", lambda *a, **k: False)
 
     return Setup(output=d / "out" / "export.csv", patch=patch)
 
@@ -586,8 +586,9 @@ CATALOGUE: list[Entry] = [
           "one header. Remove one of them.", stage="mapping"),
     Entry("mapping to an unknown column", "Area to 'police'", _mapping('{"Area": "police"}'),
           "The column mapping file mapping.json sends 'Area' to 'police', which is not a column this program knows. "
-          "Use one of: financial_year, date, force, age, age_band, sex, ethnicity, offence_type, drug_class, "
-          "outcome, measure, area_level, area, count (or null to leave the column as it is).", stage="mapping"),
+          "Use one of: financial_year, date, month, quarter, calendar_year, force, age, age_band, sex, ethnicity, "
+          "offence_type, drug_class, outcome, measure, area_level, area, count (or null to leave the column as it "
+          "is).", stage="mapping"),
     Entry("mapping names a missing header", "a header the file does not have",
           _mapping('{"Police Force Area": "force"}'),
           "The column mapping names 'Police Force Area', but offences.csv has no column with that heading. Check the "
@@ -614,7 +615,7 @@ CATALOGUE: list[Entry] = [
           _view('{"filters": {"force": ["Gotham"]}}'),
           "Police force has no value 'Gotham'. Values are: Avon and Somerset, Bedfordshire, Cambridgeshire, "
           "Cheshire, City of London, Cleveland, Cumbria, Derbyshire, Devon and Cornwall, Dorset, Durham, "
-          "Dyfed-Powys ...",
+          "Dyfed-Powys ... (44 in all)",
           gui_message="The view was applied, except: Police force has no 'Gotham'.", stage="view", gui=True),
     Entry("view is invalid JSON", "a truncated view file", _view('{"filters": {"force": ["Kent"'),
           "This saved view is damaged or is not a view file: it is not valid JSON (Expecting ',' delimiter at line "

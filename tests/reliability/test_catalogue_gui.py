@@ -76,3 +76,32 @@ def test_odd_but_valid_input_opens(entry, win, qtbot, tmp_path, monkeypatch):
         shown = " ".join(win.notes_dialog.text.toPlainText().split()).replace("- ", "")
         assert entry.note.casefold() in shown.casefold()
     assert win.findChild(QMessageBox, "error_dialog") is None
+
+
+def test_a_renamed_police_uk_file_points_to_open_with_options_in_the_window(win, qtbot, tmp_path, monkeypatch):
+    entry = next(e for e in CATALOGUE if e.name == "police.uk file renamed")
+    setup = prepare(entry, tmp_path, monkeypatch)
+    win.open_files([str(f) for f in setup.files])
+    box = _dialog(win, qtbot)
+    said = box.text()
+    assert said.startswith("stops.csv is a police.uk stop-and-search file, but its name does not say")
+    assert "File > Open with options" in said and "--police-force" not in said  # no command-line advice
+    assert "--police-force Derbyshire" in entry.message  # the command line keeps its own advice
+    assert win.dataset.synthetic and win.controller.state.selected("force") == {"Essex"}
+    box.close()
+
+
+def test_load_notes_are_one_short_line_in_the_status_bar_and_in_full_in_data_notes(win, qtbot, shared_raw):
+    files = sorted(shared_raw.glob("ho-arrests-children/*.csv")) + sorted(shared_raw.glob("police-uk-stop-search/*.csv"))
+    win.open_files([str(f) for f in files])
+    qtbot.waitUntil(lambda: win.dataset is not None and not win.dataset.synthetic, timeout=20000)
+    notes = [n for s in win.dataset.sources for n in s.notes]
+    assert len(notes) > 1
+    bar = win.statusBar()
+    message = bar.currentMessage()
+    assert message.endswith(f" - {len(notes)} notes on how the data was read: View > Data notes.")
+    assert "\n" not in message and not any(n in message for n in notes)
+    assert bar.fontMetrics().horizontalAdvance(message) < bar.width()  # not cut off
+    win.show_data_notes()
+    shown = " ".join(win.notes_dialog.text.toPlainText().split()).casefold()
+    assert all(" ".join(n.split()).casefold() in shown for n in notes)

@@ -109,6 +109,30 @@ def test_a_second_crash_appends_to_the_log(win, dialogs):
     _still_alive(win)
 
 
+@pytest.mark.qt_no_exception_capture
+def test_an_unexpected_error_while_opening_files_is_logged_and_said_once(win, dialogs, qtbot, tmp_path, monkeypatch):
+    from youthdrugs_gui.core.engine import Engine
+
+    def broken_warm(self, progress=None):
+        raise ZeroDivisionError("a bug while preparing the data")
+
+    monkeypatch.setattr(Engine, "warm", broken_warm)
+    f = tmp_path / "mine.csv"
+    f.write_text("Police Force Area,Age at offence,Number\nEssex,14,3\n", encoding="utf-8")
+    win.open_files([str(f)])
+    qtbot.waitUntil(lambda: bool(dialogs) and not win.loader.busy, timeout=10000)
+    qtbot.wait(50)
+    log = data_folder() / "crash.log"
+    assert "a bug while preparing the data" in log.read_text(encoding="utf-8")
+    assert len(dialogs) == 1
+    kind, title, message = dialogs[0]
+    assert kind == "critical" and title == "Something went wrong"
+    assert message.startswith("The files could not be opened because of an unexpected problem")
+    assert str(log) in message and "ZeroDivisionError" not in message
+    assert win.dataset.synthetic and not win.busy.isVisible()
+    _still_alive(win)
+
+
 # ---- settings that fail to parse --------------------------------------------------------------------
 @pytest.fixture
 def user_settings_folder(tmp_path, monkeypatch):

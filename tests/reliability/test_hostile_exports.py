@@ -34,7 +34,7 @@ from youthdrugs_gui.core.cli import run_cli
 from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.disclosure import aggregate
 from youthdrugs_gui.core.errors import ExportError, LoadError, YouthDrugsError
-from youthdrugs_gui.core.export import export_rows, export_table, sidecar_path
+from youthdrugs_gui.core.export import atomic, export_rows, export_table, sidecar_path
 
 POSIX = os.name == "posix"
 BIG = 2**53
@@ -106,7 +106,7 @@ def test_a_failed_rename_keeps_the_old_export_and_the_old_record(tmp_path, monke
             raise OSError(errno.EIO, "Input/output error")
         return real(src, dst)
 
-    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(atomic.os, "replace", replace)
     with pytest.raises(ExportError) as e:
         export_rows(tiny(), np.arange(3), out)
     assert "\n" not in str(e.value)
@@ -124,7 +124,7 @@ def test_a_failed_rename_without_an_old_record_leaves_no_record(tmp_path, monkey
             raise OSError(errno.EIO, "Input/output error")
         return real(src, dst)
 
-    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(atomic.os, "replace", replace)
     with pytest.raises(ExportError):
         export_rows(tiny(), np.arange(3), out)
     assert out.read_bytes() == b"old export\r\n"
@@ -137,6 +137,7 @@ KILL_BETWEEN_RENAMES = textwrap.dedent("""
     import numpy as np, pandas as pd
     from youthdrugs_gui.core import export
     from youthdrugs_gui.core.dataset import Dataset
+    from youthdrugs_gui.core.export import atomic
 
     real = os.replace
     done = []
@@ -147,7 +148,7 @@ KILL_BETWEEN_RENAMES = textwrap.dedent("""
         if len(done) == 1:  # killed between the two renames
             os.kill(os.getpid(), signal.SIGKILL)
 
-    export.os.replace = replace
+    atomic.os.replace = replace
     ds = Dataset.from_frame(pd.DataFrame({"force": ["Kent", "Essex"], "count": [3, 1]}), name="t")
     export.export_rows(ds, np.arange(2), sys.argv[1])
 """)
@@ -187,7 +188,7 @@ def test_two_exports_to_one_name_at_once_end_with_a_matching_pair(tmp_path, monk
             first_rename.set()
             time.sleep(0.5)  # the other export runs whole while this one is between its renames
 
-    monkeypatch.setattr(export.os, "replace", replace)
+    monkeypatch.setattr(atomic.os, "replace", replace)
     errors: list[BaseException] = []
 
     def run(label: str, wait: bool) -> None:

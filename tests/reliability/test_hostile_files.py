@@ -373,7 +373,8 @@ def single_line(n: int) -> Iterator[bytes]:
 # ---- tests ---------------------------------------------------------------------------------------------
 from youthdrugs_gui.core import dataset as dataset_module  # noqa: E402
 from youthdrugs_gui.core.errors import LoadError, YouthDrugsError  # noqa: E402
-from youthdrugs_gui.core.sources import _read, load_files  # noqa: E402
+from youthdrugs_gui.core.sources import (column_codes, limits, load_files, memory, reading, sniff,  # noqa: E402
+                                         workbooks)
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -385,13 +386,13 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 def test_a_workbook_declaring_the_whole_grid_is_read_as_the_cells_it_has(tmp_path, monkeypatch):
     """openpyxl padded each row to the width the sheet declares (A1:XFD1048576: 16,384 cells a row)."""
     seen = []
-    real = _read._frame_from_rows
+    real = workbooks._frame_from_rows
 
     def spy(p, rows, ticker):
         seen.append(max(len(r) for r in rows))
         return real(p, rows, ticker)
 
-    monkeypatch.setattr(_read, "_frame_from_rows", spy)
+    monkeypatch.setattr(workbooks, "_frame_from_rows", spy)
     ds = load_files(_write(tmp_path, "grid.xlsx", dimension_bomb()))
     assert ds.n_rows == 2 and seen == [2]
 
@@ -417,7 +418,7 @@ def test_a_zip_part_is_sniffed_from_its_first_bytes(tmp_path):
 
 
 def test_a_zip_bomb_is_refused_from_its_declared_size_before_inflating(tmp_path, monkeypatch):
-    monkeypatch.setattr(_read, "MAX_ZIP_BYTES", 10_000_000)
+    monkeypatch.setattr(limits, "MAX_ZIP_BYTES", 10_000_000)
     data = zip_bytes(sheet_members(whitespace_cells(20_000_000)))  # 20 MB of white space, deflated to 20 KB
     p = _write(tmp_path, "spaces.xlsx", data)
     opened = []
@@ -434,12 +435,12 @@ def test_a_zip_part_is_counted_as_it_inflates(tmp_path):
     declared size; the program's own reads count)."""
     data = zip_bytes({"content.xml": b"<a>" + b" " * 5_000_000 + b"</a>"})
     with zipfile.ZipFile(io.BytesIO(data)) as z, z.open("content.xml") as f:
-        reader = _read._CountingReader(f, 1_000_000)
-        with pytest.raises(_read._ZipTooBig):
+        reader = workbooks._CountingReader(f, 1_000_000)
+        with pytest.raises(workbooks._ZipTooBig):
             while reader.read(1 << 16):
                 pass
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert _read._zip_head(z, "content.xml", 3) == b"<a>"
+        assert sniff.zip_head(z, "content.xml", 3) == b"<a>"
 
 
 def test_a_zip_claiming_too_many_parts_is_refused_before_its_directory_is_read(tmp_path, monkeypatch):
@@ -494,14 +495,14 @@ def test_a_run_length_bomb_is_refused_from_its_metadata_before_reading(tmp_path,
     data = rle_parquet(2_000_000)
     assert len(data) < 50_000
     p = _write(tmp_path, "runs.parquet", data)
-    monkeypatch.setattr(_read, "available_memory", lambda: 60_000_000)  # 2M rows take more than this
+    monkeypatch.setattr(memory, "available_memory", lambda: 60_000_000)  # 2M rows take more than this
     monkeypatch.setattr("youthdrugs_gui.core.sources.read_bytes",
                         lambda *a, **k: (_ for _ in ()).throw(AssertionError("the file was read")))
     with pytest.raises(LoadError, match="runs.parquet .* is too large to open on this computer"):
         load_files(p)
-    monkeypatch.setattr(_read, "MAX_ROWS", 1_000_000)
+    monkeypatch.setattr(limits, "MAX_ROWS", 1_000_000)
     with pytest.raises(LoadError, match="says it holds 2,000,000 rows, more than the 1,000,000"):
-        _read.read_table(p)
+        reading.table_from_bytes(p, p.read_bytes(), sha="")  # the reader checks it too
 
 
 def test_a_million_columns_are_reported_as_such(tmp_path):
@@ -517,13 +518,13 @@ def test_a_column_of_distinct_values_is_text_built_without_a_python_string_per_v
     lines = "".join(f"R{i:07d},{'Kent' if i % 3 else 'Essex'},1\n" for i in range(n))
     p = _write(tmp_path, "refs.csv", ("Reference,Force,Count\n" + lines + f" R{n - 1:07d} ,Kent,1\n").encode())
     calls = {"n": 0}
-    real = _read.cell_text
+    real = column_codes.cell_text
 
     def counting(v):
         calls["n"] += 1
         return real(v)
 
-    monkeypatch.setattr(_read, "cell_text", counting)
+    monkeypatch.setattr(column_codes, "cell_text", counting)
     monkeypatch.setattr(dataset_module, "_cell_text", counting)
     ds = load_files(p)
     assert calls["n"] < 1000
@@ -541,7 +542,7 @@ def test_the_wide_and_narrow_ways_of_reading_a_column_agree(tmp_path, monkeypatc
     text = "Reference,Count\n" + "".join(f"{v},1\n" for v in vals)
     p = _write(tmp_path, "ids.csv", text.encode())
     narrow = load_files(p).frame["Reference"]
-    monkeypatch.setattr(_read, "WIDE_COLUMN_VALUES", 100)
+    monkeypatch.setattr(limits, "WIDE_COLUMN_VALUES", 100)
     monkeypatch.setattr(dataset_module, "MAX_NATURAL_SORT_VALUES", 100)
     wide = load_files(p).frame["Reference"]
     assert list(wide.astype(str)) == list(narrow.astype(str))
@@ -553,7 +554,7 @@ def test_decimal_commas_are_read_the_same_in_a_column_of_many_values(tmp_path, m
     text = "Force;Rate;Count\n" + "".join(f"Kent;{r};1\n" for r in rates + ["1000,5"])
     p = _write(tmp_path, "rates.csv", text.encode())
     narrow = load_files(p)
-    monkeypatch.setattr(_read, "WIDE_COLUMN_VALUES", 100)
+    monkeypatch.setattr(limits, "WIDE_COLUMN_VALUES", 100)
     monkeypatch.setattr(dataset_module, "MAX_NATURAL_SORT_VALUES", 100)
     wide = load_files(p)
     assert list(wide.frame["Rate"].astype(str)) == list(narrow.frame["Rate"].astype(str))

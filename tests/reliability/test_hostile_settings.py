@@ -295,7 +295,7 @@ def test_a_linked_settings_file_is_replaced_not_written_through(config, tmp_path
 
 @pytest.mark.skipif(not POSIX, reason="links and file modes are POSIX")
 def test_make_private_never_changes_modes_through_links(tmp_path):
-    from youthdrugs_gui.qt.app import make_private
+    from youthdrugs_gui.qt.settings import make_private
 
     victim_dir = tmp_path / "etc"
     victim_dir.mkdir()
@@ -353,7 +353,7 @@ def test_a_linked_crash_log_is_replaced_not_written_through(tmp_path, qapp, dial
 
 @pytest.mark.skipif(not POSIX, reason="links and file modes are POSIX")
 def test_hard_links_are_never_written_to_or_chmod_ed(tmp_path, qapp, dialogs):
-    from youthdrugs_gui.qt.app import make_private
+    from youthdrugs_gui.qt.settings import make_private
 
     victim = tmp_path / "passwd"
     victim.write_text("root:x:0:0\n", encoding="utf-8")

@@ -9,11 +9,11 @@ import pytest
 
 import youthdrugs_gui.core.sources as sources
 from youthdrugs_gui.core.errors import LoadError
-from youthdrugs_gui.core.sources import _read, load_files
+from youthdrugs_gui.core.sources import limits, load_files, memory
 
 
 def test_available_memory_is_known_on_linux():
-    avail = _read.available_memory()
+    avail = memory.available_memory()
     if sys.platform.startswith("linux"):
         assert isinstance(avail, int) and avail > 10_000_000
     else:
@@ -23,7 +23,7 @@ def test_available_memory_is_known_on_linux():
 def test_refused_before_reading(tmp_path, monkeypatch):
     p = tmp_path / "big.csv"
     p.write_text("Force,Count\n" + "Kent,1\n" * 100_000)
-    monkeypatch.setattr(_read, "available_memory", lambda: 100_000)
+    monkeypatch.setattr(memory, "available_memory", lambda: 100_000)
 
     def must_not_read(*a, **k):
         raise AssertionError("the file was read although it cannot fit")
@@ -40,7 +40,7 @@ def test_several_files_count_together(tmp_path, monkeypatch):
         p.write_text("Force,Count\n" + "Kent,1\n" * 50_000)  # 350,012 bytes each
         paths.append(p)
     # each needs 3 x 350,012 bytes and the 48 MiB every load takes: 51.4 MB
-    monkeypatch.setattr(_read, "available_memory", lambda: 60_000_000)
+    monkeypatch.setattr(memory, "available_memory", lambda: 60_000_000)
     assert load_files(paths[:1]).n_rows == 50_000  # one fits ...
     with pytest.raises(LoadError) as err:  # ... three do not (154.1 MB)
         load_files(paths)
@@ -53,28 +53,28 @@ def test_several_files_count_together(tmp_path, monkeypatch):
 def test_unknown_memory_never_blocks(tmp_path, monkeypatch):
     p = tmp_path / "t.csv"
     p.write_text("Force,Count\nKent,1\n")
-    monkeypatch.setattr(_read, "available_memory", lambda: None)
+    monkeypatch.setattr(memory, "available_memory", lambda: None)
     assert load_files(p).n_rows == 1
 
 
 def test_the_estimate_depends_on_the_kind_of_file(tmp_path):
-    fixed = _read._FIXED_NEED  # what any load takes beyond its data
+    fixed = memory._FIXED_NEED  # what any load takes beyond its data
     text = tmp_path / "t.csv"
     text.write_bytes(b"a,b\n1,2\n")
     book = tmp_path / "t.xlsx"
     book.write_bytes(b"PK\x03\x04" + b"\x00" * 10)  # not a readable ZIP: by its size
     wide = tmp_path / "t16.csv"
     wide.write_bytes("a,b\n1,2\n".encode("utf-16"))
-    assert _read.memory_needed(text, 1_000_000) == fixed + 3_000_000
-    assert _read.memory_needed(text, 1_000_000, careful=True) == fixed + 5_000_000 + 3_000_000  # and its cell
-    assert _read.memory_needed(book, 1_000_000) == fixed + 30_000_000
-    assert _read.memory_needed(wide, 1_000_000) == fixed + 3_000_000
+    assert memory.memory_needed(text, 1_000_000) == fixed + 3_000_000
+    assert memory.memory_needed(text, 1_000_000, careful=True) == fixed + 5_000_000 + 3_000_000  # and its cell
+    assert memory.memory_needed(book, 1_000_000) == fixed + 30_000_000
+    assert memory.memory_needed(wide, 1_000_000) == fixed + 3_000_000
     # a large plain UTF-8 file is parsed from disk and needs less; a large cp1252 one is read whole
-    big = 2 * _read.STREAM_BYTES
-    assert _read.memory_needed(text, big) == fixed + int(1.8 * big)
+    big = 2 * limits.STREAM_BYTES
+    assert memory.memory_needed(text, big) == fixed + int(1.8 * big)
     latin = tmp_path / "latin.csv"
     latin.write_bytes("force,note\nEssex,caf\xe9\n".encode("cp1252"))
-    assert _read.memory_needed(latin, big) == fixed + 4 * big
+    assert memory.memory_needed(latin, big) == fixed + 4 * big
 
 
 def test_a_column_of_identifiers_adds_to_the_estimate(tmp_path):
@@ -86,9 +86,9 @@ def test_a_column_of_identifiers_adds_to_the_estimate(tmp_path):
     ids = tmp_path / "ids.csv"
     ids.write_text("Reference,Force,Count\n" + "".join(f"R{i:09d},Kent,1\n" for i in range(1000)))
     size = 100_000_000
-    extra = _read.memory_needed(ids, size) - _read.memory_needed(plain, size)
+    extra = memory.memory_needed(ids, size) - memory.memory_needed(plain, size)
     rows = size / (ids.stat().st_size / 1001)
-    assert extra >= 0.9 * rows * _read._DISTINCT_VALUE_COST
+    assert extra >= 0.9 * rows * memory._DISTINCT_VALUE_COST
 
 
 def test_workbooks_and_parquet_are_estimated_from_what_they_hold(tmp_path):
@@ -104,14 +104,14 @@ def test_workbooks_and_parquet_are_estimated_from_what_they_hold(tmp_path):
     pd.DataFrame({"Force": pd.Categorical(["Kent"] * rows), "Count": np.ones(rows, dtype=np.int8)}) \
         .to_parquet(pq_path, compression="zstd")
     assert pq_path.stat().st_size < 100_000
-    assert _read.memory_needed(pq_path, pq_path.stat().st_size) >= rows * (4 + 1) * 3
+    assert memory.memory_needed(pq_path, pq_path.stat().st_size) >= rows * (4 + 1) * 3
     xlsx = tmp_path / "book.xlsx"
     pd.DataFrame({"Force": ["Kent"] * 20_000, "Count": [1] * 20_000}).to_excel(xlsx, index=False)
     with zipfile.ZipFile(xlsx) as z:
         xml = sum(i.file_size for i in z.infolist() if i.filename.endswith(".xml"))
         other = sum(i.file_size for i in z.infolist() if not i.filename.endswith(".xml"))
-    assert _read.memory_needed(xlsx, xlsx.stat().st_size) == \
-        _read._FIXED_NEED + xlsx.stat().st_size + other + int(xml * 2.5)
+    assert memory.memory_needed(xlsx, xlsx.stat().st_size) == \
+        memory._FIXED_NEED + xlsx.stat().st_size + other + int(xml * 2.5)
 
 
 def test_a_file_that_needs_the_careful_reader_is_checked_again(tmp_path, monkeypatch):
@@ -120,10 +120,10 @@ def test_a_file_that_needs_the_careful_reader_is_checked_again(tmp_path, monkeyp
     p = tmp_path / "ragged.csv"
     p.write_text("Force,Count\n" + "Kent,1\n" * 100_000 + "Essex,2,surplus\n")  # 700 KB
     size = p.stat().st_size
-    first = _read.memory_needed(p, size)
-    careful = _read.memory_needed(p, size, careful=True)
+    first = memory.memory_needed(p, size)
+    careful = memory.memory_needed(p, size, careful=True)
     assert careful > first
-    monkeypatch.setattr(_read, "available_memory", lambda: (first + careful) // 2)
+    monkeypatch.setattr(memory, "available_memory", lambda: (first + careful) // 2)
     with pytest.raises(LoadError, match="too large to open on this computer"):
         load_files(p)
 
@@ -146,7 +146,7 @@ def _peak_and_estimate(path: str, careful: bool, tiny: str) -> tuple[int, int, s
     import gc
     from pathlib import Path
 
-    from youthdrugs_gui.core.sources import _read as r
+    from youthdrugs_gui.core.sources import memory as r
     from youthdrugs_gui.core.sources import load_files as load
 
     for f in Path(tiny).iterdir():  # import and warm up everything a load uses, on tiny files

@@ -34,12 +34,13 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from youthdrugs_gui.core import export
+from youthdrugs_gui.core.cancel import CancelToken
 from youthdrugs_gui.core.cli import run_cli
 from youthdrugs_gui.core.crashlog import log_exception
 from youthdrugs_gui.core.dataset import Dataset
 from youthdrugs_gui.core.disclosure import aggregate, suppress, tabulate
 from youthdrugs_gui.core.errors import CancelledError, ExportError, FilterError
-from youthdrugs_gui.core.export import export_rows, export_table
+from youthdrugs_gui.core.export import atomic, export_rows, export_table
 from youthdrugs_gui.core.engine import Engine
 from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources import load_files
@@ -350,19 +351,21 @@ def test_no_temporary_file_outlives_an_export(tmp_path, private_tmp, monkeypatch
     rows = np.arange(ds.n_rows)
     export_rows(ds, rows, out_dir / "ok.xlsx")
     export_rows(ds, rows, out_dir / "ok.csv")
+    cancelled = CancelToken()
+    cancelled.cancel()
     with pytest.raises(CancelledError):
-        export_rows(ds, rows, out_dir / "cancelled.xlsx", progress=lambda d, t: False)  # after the sheet is written
+        export_rows(ds, rows, out_dir / "cancelled.xlsx", cancel=cancelled)  # after the sheet is written
     with pytest.raises(CancelledError):
-        export_rows(ds, rows, out_dir / "cancelled.csv", progress=lambda d, t: False)
+        export_rows(ds, rows, out_dir / "cancelled.csv", cancel=cancelled)
     real_fsync = os.fsync
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export.os, "fsync", full)
+    monkeypatch.setattr(atomic.os, "fsync", full)
     with pytest.raises(ExportError):
         export_rows(ds, rows, out_dir / "full.xlsx")
-    monkeypatch.setattr(export.os, "fsync", real_fsync)
+    monkeypatch.setattr(atomic.os, "fsync", real_fsync)
     assert sorted(p.name for p in out_dir.iterdir()) == ["ok.csv", "ok.csv.provenance.json", "ok.xlsx",
                                                         "ok.xlsx.provenance.json"]
     assert list(private_tmp.iterdir()) == []

@@ -110,17 +110,17 @@ def test_loading_through_the_window_never_locks_a_file(qtbot, tmp_path, real_or_
 
 CHILD_CLI = """
 import sys
-from youthdrugs_gui.core import export
-real = export._write_xlsx
+from youthdrugs_gui.core.export import writers
+real = writers.write_xlsx
 
-def slow(f, tmp, columns, n, *, sheet_title, progress, cover=None):
+def slow(f, tmp, columns, n, *, progress=None, **options):
     def tell(done, total):
         if done >= 16384:
             print("STARTED", flush=True)
             import time; time.sleep(60)  # killed here, in the middle of the workbook
-    return real(f, tmp, columns, n, sheet_title=sheet_title, progress=tell, cover=cover)
+    return real(f, tmp, columns, n, progress=tell, **options)
 
-export._write_xlsx = slow
+writers.write_xlsx = slow
 from youthdrugs_gui.core.cli import run_cli
 sys.exit(run_cli(["export", "-o", sys.argv[1]]))
 """

@@ -12,7 +12,7 @@ import pytest
 from reliability_catalogue import CATALOGUE, expand, prepare
 from youthdrugs_gui.core import sources
 from youthdrugs_gui.core.errors import YouthDrugsError
-from youthdrugs_gui.core.sources import _read, load_files
+from youthdrugs_gui.core.sources import limits, load_files, memory
 
 LOADS = [e for e in CATALOGUE if e.stage in ("load", "mapping")]
 
@@ -31,7 +31,7 @@ def test_every_catalogued_input_gives_the_same_result_streamed(entry, tmp_path, 
     if setup.patch is not None:
         pytest.skip("a simulated fault in the whole-file read")
     whole = _outcome(setup)
-    monkeypatch.setattr(_read, "STREAM_BYTES", 0)
+    monkeypatch.setattr(limits, "STREAM_BYTES", 0)
     streamed = _outcome(setup)
     assert whole[0] == streamed[0]
     if whole[0] == "error":
@@ -54,7 +54,7 @@ def _generated_csv(tmp_path, rows=30_000):
 def test_a_large_file_is_never_read_whole_and_loads_the_same(tmp_path, monkeypatch):
     path = _generated_csv(tmp_path)
     whole = load_files([path])
-    monkeypatch.setattr(_read, "STREAM_BYTES", 1 << 20)  # this 3 MB file now counts as large
+    monkeypatch.setattr(limits, "STREAM_BYTES", 1 << 20)  # this 3 MB file now counts as large
 
     def no_whole_read(*a, **k):
         raise AssertionError("the whole file was read into memory")
@@ -79,7 +79,7 @@ def test_files_the_streamed_reader_cannot_take_are_read_the_careful_way(damage, 
     raw = damage(text)
     path.write_bytes(raw.encode("cp1252") if "\xe9" in raw else raw.encode("utf-8"))
     whole = load_files([path])
-    monkeypatch.setattr(_read, "STREAM_BYTES", 0)
+    monkeypatch.setattr(limits, "STREAM_BYTES", 0)
     streamed = load_files([path])
     pd.testing.assert_frame_equal(whole.frame, streamed.frame)
     assert [s.notes for s in whole.sources] == [s.notes for s in streamed.sources], why
@@ -91,7 +91,7 @@ def test_a_file_whose_name_is_not_utf8_still_loads(tmp_path, monkeypatch):
     odd = tmp_path / os.fsdecode(b"caf\xe9 offences.csv")
     path.rename(odd)
     whole = load_files([odd])
-    monkeypatch.setattr(_read, "STREAM_BYTES", 0)
+    monkeypatch.setattr(limits, "STREAM_BYTES", 0)
     pd.testing.assert_frame_equal(load_files([odd]).frame, whole.frame)
 
 
@@ -100,7 +100,7 @@ def test_a_large_file_that_must_be_read_whole_is_checked_again_for_memory(tmp_pa
     with open(path, "ab") as f:
         f.write("Essex,caf\xe9\n".encode("cp1252"))  # late bytes that are not UTF-8: the fast parser gives up
     size = path.stat().st_size
-    monkeypatch.setattr(_read, "STREAM_BYTES", 0)
-    monkeypatch.setattr(_read, "available_memory", lambda: 2 * size)  # enough to stream, not to read whole
+    monkeypatch.setattr(limits, "STREAM_BYTES", 0)
+    monkeypatch.setattr(memory, "available_memory", lambda: 2 * size)  # enough to stream, not to read whole
     with pytest.raises(YouthDrugsError, match="too large to open on this computer"):
         load_files([path])

@@ -16,6 +16,7 @@ from .. import __version__
 from . import schema
 from .errors import FilterError, YouthDrugsError, one_line
 from .engine import Engine
+from .cli_options import names, read_as, state_from
 from .filter_state import FilterState
 
 SUBCOMMANDS = ("export", "info", "map", "report")
@@ -28,36 +29,17 @@ class _UsageError(YouthDrugsError):
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake as one line (exit 2), not a usage block."""
 
+    command: str | None = None  # the subcommand given, for the hint of a mistake the top level finds
+
     def error(self, message: str):  # type: ignore[override]
-        raise _UsageError(f"{message} (see: youthdrugs-gui {self.prog.split()[-1]} --help)")
+        prog = self.prog
+        if prog == "youthdrugs-gui" and _Parser.command:
+            prog = f"{prog} {_Parser.command}"
+        raise _UsageError(f"{message} (see: {prog} --help)")
 
 
 def _names(text: str) -> list[str]:
-    return [p.strip() for p in text.split(",") if p.strip()]
-
-
-def _age(text: str) -> tuple[int, int]:
-    parts = text.replace("–", "-").split("-")
-    try:
-        nums = [int(p) for p in parts if p.strip() != ""]
-    except ValueError:
-        raise FilterError(f"--age {text!r} is not an age range; write it like 10-15 or 12.") from None
-    if len(nums) == 1:
-        return nums[0], nums[0]
-    if len(nums) == 2:
-        return min(nums), max(nums)
-    raise FilterError(f"--age {text!r} is not an age range; write it like 10-15 or 12.")
-
-
-def _years(text: str) -> tuple[str, str]:
-    parts = text.split(":")
-    if len(parts) > 2:
-        raise FilterError(f"--year {text!r}: write one year (2020-21) or a range (2018-19:2022-23).")
-    a = schema.normalise_financial_year(parts[0], bare_year_is_end=False)
-    b = schema.normalise_financial_year(parts[-1], bare_year_is_end=False)
-    if a is None or b is None:
-        raise FilterError(f"--year {text!r} is not a financial year; write it like 2018-19 or 2018-19:2022-23.")
-    return (a, b) if a <= b else (b, a)
+    return names(text)
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -122,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--title", metavar="TEXT", help="the report's title (default: the filters in words)")
     r.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.html", help="report to write")
 
-    i = sub.add_parser("info", help="what a file holds and how it was read")
-    i.add_argument("files", nargs="+", metavar="FILE")
+    i = sub.add_parser("info", help="what a file (or, with none, the built-in sample) holds and how it was read")
+    i.add_argument("files", nargs="*", metavar="FILE", help="data files (default: the synthetic sample)")
     i.add_argument("--source-format", choices=["generic", "policeuk", "homeoffice", "yjb"])
     i.add_argument("--mapping", metavar="MAPPING.json")
     i.add_argument("--police-force", dest="file_force", metavar="NAME")
@@ -139,92 +121,62 @@ def _load(opts):
 
 
 def _state_from(opts, engine: Engine) -> FilterState:
-    ds = engine.ds
-    state = FilterState.load(opts.view) if opts.view else FilterState()
-
-    def values(col: str, text: str, norm) -> None:
-        nonlocal state
-        if not ds.has(col):
-            raise FilterError(f"{ds.name} has no {schema.CANONICAL[col].label.lower()} column to filter by.")
-        state = state.with_values(col, [norm(v) or v for v in _names(text)])
-
-    if opts.force:
-        values(schema.FORCE, opts.force, schema.normalise_force)
-    if opts.offence_type:
-        values(schema.OFFENCE_TYPE, opts.offence_type, schema.normalise_offence_type)
-    if opts.drug_class:
-        values(schema.DRUG_CLASS, opts.drug_class, schema.normalise_drug_class)
-    if opts.outcome:
-        cats = {v.casefold(): v for v in ds.categories(schema.OUTCOME)} if ds.has(schema.OUTCOME) else {}
-        values(schema.OUTCOME, opts.outcome, lambda v: cats.get(v.casefold()))
-    for f in opts.filter:
-        col, sep, vals = f.partition("=")
-        if not sep or not col.strip():
-            raise FilterError(f'--filter {f!r}: write it as "COLUMN=VALUE1,VALUE2".')
-        real = ds.resolve_column(col.strip())
-        state = state.with_values(real, _names(vals))
-    if opts.age:
-        state = state.with_age_range(_age(opts.age))
-    if opts.year:
-        state = state.with_year_range(_years(opts.year))
-    if opts.search:
-        state = state.with_search(opts.search)
-    return engine.check(state)
+    return state_from(opts, engine)
 
 
 def _export(opts) -> str:
-    from . import export as ex
-    from .disclosure import aggregate, protect_table
+    from . import export_view
+    from .export import check_target
 
     out = Path(opts.output)
-    fmt = opts.format or (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".csv", ".xlsx") else "csv")
     # an output that cannot be written, or would replace an input, the mapping or the view (or their
     # provenance record would), is said before a large file is read
-    ex.check_targets(out, inputs=opts.files, mapping=opts.mapping, view=opts.view)
+    check_target(out, inputs=opts.files, mapping=opts.mapping, view=opts.view)
     ds = _load(opts)
     engine = Engine(ds)
     state = _state_from(opts, engine)
     result = engine.apply(state)
     for m in result.messages:
         print(f"note: {m}", file=sys.stderr)
-    prov = {"filter_state": state.to_dict(), "filters_in_words": state.describe(ds)}
     synthetic = " (synthetic sample: no real children)" if ds.synthetic else ""
     if opts.group_by:
         group = [ds.resolve_column(opts.group_by)]
         if opts.stack_by:
             group.append(ds.resolve_column(opts.stack_by))
-        table = aggregate(ds, result.rows, group, allowed=engine.coverage_allowed(state))
         k = opts.suppress_below
         if k is not None and k < 2:
             raise FilterError("--suppress-below must be 2 or more (commonly 5 or 10).")
         if opts.round_to is not None and opts.round_to < 2:
             raise FilterError("--round-to must be 2 or more (commonly 5).")
+        request = export_view.ExportRequest(engine=engine, state=state, rows=result.rows, path=out, what="table",
+                                            group_by=tuple(group), suppress_below=k, round_to=opts.round_to,
+                                            rate=opts.rate, fmt=opts.format, bom=not opts.no_bom)
         if opts.rate:
-            return _export_rates(opts, ds, engine, state, result, out, fmt, prov, synthetic)
-        table = protect_table(table, k=k, round_to=opts.round_to)
-        res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
+            return _export_rates(opts, ds, request, result, synthetic)
+        res = export_view.write(request)
         return (f"Wrote a table of {res.rows:,} rows ({', '.join(ds.label(g) for g in group)}) to {res.path}: "
-                f"{_totals_words(result, opts)}{synthetic}")
+                f"{read_as(state, ds)}: {_totals_words(result, opts)}{synthetic}")
     if opts.suppress_below is not None or opts.round_to is not None or opts.rate:
         raise FilterError("--suppress-below, --round-to and --rate apply to summary tables: add --group-by COLUMN.")
-    cols = [ds.resolve_column(c) for c in _names(opts.columns)] if opts.columns else None
-    res = ex.export_rows(ds, result.rows, out, columns=cols, fmt=fmt, bom=not opts.no_bom, provenance=prov)
-    return f"Wrote {res.rows:,} of {ds.n_rows:,} rows to {res.path}: {result.totals_text()}{synthetic}"
+    cols = tuple(ds.resolve_column(c) for c in _names(opts.columns)) if opts.columns else None
+    res = export_view.write(export_view.ExportRequest(engine=engine, state=state, rows=result.rows, path=out,
+                                                      columns=cols, fmt=opts.format, bom=not opts.no_bom))
+    return (f"Wrote {res.rows:,} of {ds.n_rows:,} rows to {res.path}: {read_as(state, ds)}: "
+            f"{result.totals_text()}{synthetic}")
 
 
-def _export_rates(opts, ds, engine, state, result, out, fmt, prov, synthetic) -> str:
-    from . import export as ex
-    from .rates import POPULATION_SOURCE, rate_table
+def _export_rates(opts, ds, request, result, synthetic) -> str:
+    from . import export_view
 
     if opts.stack_by:
         raise FilterError("--rate works on a table grouped by one column: leave out --stack-by.")
-    table, notes = rate_table(engine, state, opts.group_by, k=opts.suppress_below, round_to=opts.round_to)
-    for n in notes:
+    shown = export_view.preview(request)
+    for n in shown.notes:
         print(f"note: {n}", file=sys.stderr)
-    prov = {**prov, "population": POPULATION_SOURCE, "rate_notes": notes}
-    res = ex.export_table(table, out, dataset=ds, fmt=fmt, bom=not opts.no_bom, provenance=prov)
+    res = export_view.write(shown)
     return (f"Wrote a table of {res.rows:,} rows with rates per 1,000 children aged 10-17 "
-            f"({ds.label(ds.resolve_column(opts.group_by))}) to {res.path}: {_totals_words(result, opts)}{synthetic}")
+            f"({ds.label(ds.resolve_column(opts.group_by))}) to {res.path}: {read_as(request.state, ds)}: "
+            f"{_totals_words(result, opts)}{synthetic}")
 
 
 def _totals_words(result, opts) -> str:
@@ -241,16 +193,16 @@ def _totals_words(result, opts) -> str:
 
 
 def _map(opts, render_png=None) -> str:
-    from . import export as ex
     from .cover import heading_lines
     from .forcemap import MapFigure, to_svg
+    from .export import check_target, write_bytes_atomic
     from .rates import POPULATION_SOURCE, force_values
 
     out = Path(opts.output)
     kind = out.suffix.lower().lstrip(".")
     if kind not in ("svg", "png"):
         raise FilterError(f"-o {out.name}: a map is written as .svg or .png.")
-    ex.check_targets(out, inputs=opts.files, mapping=opts.mapping, view=opts.view, sidecar=False)
+    check_target(out, inputs=opts.files, mapping=opts.mapping, view=opts.view, sidecar=False)
     ds = _load(opts)
     engine = Engine(ds)
     state = _state_from(opts, engine)
@@ -272,13 +224,13 @@ def _map(opts, render_png=None) -> str:
         data = render_png(svg)
     else:
         data = svg.encode("utf-8")
-    ex.write_bytes_atomic(out, data)
+    write_bytes_atomic(out, data)
     synthetic = " (synthetic sample: no real children)" if ds.synthetic else ""
     return f"Wrote a map of {len(values)} police force areas ({what}) to {out}{synthetic}"
 
 
 def _report(opts, render_pdf=None) -> str:
-    from . import export as ex
+    from .export import check_target, write_report
     from .report import make_report, to_html
 
     out = Path(opts.output)
@@ -290,7 +242,7 @@ def _report(opts, render_pdf=None) -> str:
     for name, v in (("--suppress-below", opts.suppress_below), ("--round-to", opts.round_to)):
         if v is not None and v < 2:
             raise FilterError(f"{name} must be 2 or more.")
-    ex.check_targets(out, inputs=opts.files, mapping=opts.mapping, view=opts.view)
+    check_target(out, inputs=opts.files, mapping=opts.mapping, view=opts.view)
     ds = _load(opts)
     engine = Engine(ds)
     state = _state_from(opts, engine)
@@ -303,7 +255,7 @@ def _report(opts, render_pdf=None) -> str:
         data = to_html(rep).encode("utf-8")
     prov = {"filter_state": state.to_dict(), "filters_in_words": state.describe(ds), "report_title": rep.title,
             "suppression": rep.rule}
-    ex.write_report(out, data, dataset=ds, provenance=prov)
+    write_report(out, data, dataset=ds, provenance=prov)
     synthetic = " (synthetic sample: no real children)" if ds.synthetic else ""
     return f"Wrote the report \"{rep.title}\" to {out}{synthetic}"
 
@@ -311,7 +263,31 @@ def _report(opts, render_pdf=None) -> str:
 def _info(opts) -> str:
     from .sources import describe_mapping
 
-    return describe_mapping(_load(opts)).rstrip("\n")
+    ds = _load(opts)
+    text = describe_mapping(ds).rstrip("\n")
+    return f"{_sample_words(ds)}\n\n{text}" if not opts.files else text
+
+
+def _sample_words(ds) -> str:
+    """What the built-in sample is, before the description every data set gets."""
+    lines = [f"The built-in sample: {ds.n_rows:,} rows, {len(ds.columns)} columns. It is SYNTHETIC: made-up "
+             "offences, calibrated to published figures; no row describes a real child."]
+    spans = []
+    for col in (schema.FINANCIAL_YEAR, schema.MONTH):
+        if ds.has(col):
+            vals = [v for v in ds.values_present(col) if v != schema.NOT_RECORDED]
+            if vals:
+                spans.append(f"{ds.label(col).lower()}s {vals[0]} to {vals[-1]}")
+    if spans:
+        lines.append(f"Covers {spans[0]}" + (f" ({spans[1]})" if len(spans) > 1 else "") + ".")
+    if ds.has(schema.AGE):
+        ages = ds.values_present(schema.AGE)
+        lines.append(f"Ages {ages[0]} to {ages[-1]}; {len(ds.values_present(schema.FORCE))} police forces.")
+    nouns = [schema.MEASURE_NOUNS.get(m, (m, m))[1] for m in ds.measures]
+    if nouns:
+        lines.append(f"Each row is one of: {', '.join(nouns)} (count {int(ds.counts.sum()):,}).")
+    lines.append("Filter it with youthdrugs-gui export --help; open your own files with youthdrugs-gui info FILE.")
+    return "\n".join(lines)
 
 
 class _CrashLogHandler(logging.Handler):
@@ -346,6 +322,16 @@ def _log_to_crash_file() -> None:
     lg.propagate = False
 
 
+def _quiet_stdout() -> None:
+    """Send what is left for standard output nowhere, so that closing it at exit does not fail again."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
+
+
 def _error(text: object) -> None:
     """Print `error: <text>` as one line (control characters escaped, at most a few hundred characters)."""
     print(f"error: {one_line(str(text))}", file=sys.stderr)
@@ -355,6 +341,7 @@ def run_cli(argv: list[str], render_png=None, render_pdf=None) -> int:
     """Run a subcommand; `render_png(svg_text) -> bytes` draws PNG images and `render_pdf(html, images)
     -> bytes` PDF reports (given by the program's entry point, which may use Qt; the core does not)."""
     _log_to_crash_file()
+    _Parser.command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     try:
         opts = build_parser().parse_args(argv)
     except YouthDrugsError as exc:
@@ -380,6 +367,9 @@ def run_cli(argv: list[str], render_png=None, render_pdf=None) -> int:
     except KeyboardInterrupt:
         _error("interrupted; nothing was written.")
         return 2
+    except BrokenPipeError:  # the reader stopped reading (youthdrugs-gui info | head): nothing went wrong
+        _quiet_stdout()
+        return 0
     except MemoryError:
         _error("there is not enough memory for this data; try a smaller extract.")
         return 2

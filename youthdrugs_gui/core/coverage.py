@@ -26,11 +26,15 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from . import schema
+
+if TYPE_CHECKING:
+    from .periods import MonthCoverage
 
 ABSENT, FULL, PARTIAL, GAP_X, GAP_C, GAP_Z = 0, 1, 2, 3, 4, 5
 _GAP_OF_MARK = {"[x]": GAP_X, "[c]": GAP_C, "[z]": GAP_Z}
@@ -64,11 +68,17 @@ def coverage_dims(columns: Collection[str]) -> list[str]:
 class Coverage:
     """The status grid (see the module's docstring) and the values along each of its dimensions."""
 
-    dims: tuple[str, ...]
-    values: tuple[tuple[str, ...], ...]
-    grid: np.ndarray  # int8, one axis per dim
+    dims: tuple[str, ...]  # the grid's dimensions, then the period columns (month, quarter, calendar year)
+    values: tuple[tuple[str, ...], ...]  # along each of the grid's dimensions
+    grid: np.ndarray  # int8, one axis per dim of the grid
     gap_rows: dict[str, int] = field(default_factory=dict)  # mark -> rows the sources left without a figure
     _index: tuple[dict[str, int], ...] = ()
+    by_month: "MonthCoverage | None" = None  # what the sources cover month by month (periods.py)
+
+    @property
+    def grid_dims(self) -> tuple[str, ...]:
+        """The dimensions of the yearly grid (measure, area level, area or force, financial year)."""
+        return self.dims[:self.grid.ndim]
 
     # ---- building -----------------------------------------------------------------------------
     @classmethod
@@ -102,8 +112,9 @@ class Coverage:
         if gaps is not None and len(gaps):
             _add_gaps(grid, gaps, dims, index, gap_rows)
         _add_declared(grid, covered or [], dims, index)
-        return cls(dims=tuple(dims), values=tuple(tuple(v) for v in values), grid=grid, gap_rows=gap_rows,
-                   _index=index)
+        cov = cls(dims=tuple(dims), values=tuple(tuple(v) for v in values), grid=grid, gap_rows=gap_rows,
+                  _index=index)
+        return _with_months(cov, frame, covered or [])
 
     # ---- reading ------------------------------------------------------------------------------
     @cached_property
@@ -111,18 +122,20 @@ class Coverage:
         """Whether every key inside the span of its figures has a full figure (no cell can be marked)."""
         if bool((self.grid >= PARTIAL).any()):
             return False
+        if self.by_month is not None and self.by_month.holes:
+            return False
         full = self.grid == FULL
         for axis in range(full.ndim):  # a value (a year between others) with no figure anywhere
             if not full.any(axis=tuple(a for a in range(full.ndim) if a != axis)).all():
                 return False
-        lead = [a for a, d in enumerate(self.dims) if d in schema.PARTITION_COLUMNS]
+        lead = [a for a, d in enumerate(self.grid_dims) if d in schema.PARTITION_COLUMNS]
         if not lead:
             return _holes(full) == 0
         flat = full.reshape((-1,) + full.shape[len(lead):]) if lead == list(range(len(lead))) else full[None]
         return all(_holes(part) == 0 for part in flat)
 
     def index(self, dim: str, value: str) -> int | None:
-        return self._index[self.dims.index(dim)].get(value)
+        return self._index[self.grid_dims.index(dim)].get(value)
 
     def status(self, fixed: Mapping[str, str] | None = None,
                allowed: Mapping[str, Collection[str]] | None = None) -> str:
@@ -132,9 +145,12 @@ class Coverage:
         own months is a whole figure."""
         fixed = fixed or {}
         allowed = allowed or {}
+        months = self._months_claimed(fixed, allowed)
+        if months is not None:
+            return self.by_month.status(months, fixed, allowed)
         sub = self.grid
         year_claimed = False
-        for axis, d in enumerate(self.dims):
+        for axis, d in enumerate(self.grid_dims):
             if d in fixed:
                 i = self._index[axis].get(str(fixed[d]))
                 idx = np.array([] if i is None else [i], dtype=np.int64)
@@ -165,6 +181,26 @@ class Coverage:
             return PARTIAL_STATUS
         return FULL_STATUS
 
+    def _months_claimed(self, fixed: Mapping[str, str], allowed: Mapping[str, Collection[str]]) -> set[str] | None:
+        """The months a cell spans when it is fixed or filtered on a period column (its financial year
+        narrowing them), else None."""
+        from .periods import PERIOD_COLUMNS, financial_year_of_month, months_of
+
+        if self.by_month is None or not any(p in fixed or p in allowed for p in PERIOD_COLUMNS):
+            return None
+        if any(str(fixed.get(p)) == schema.NOT_RECORDED for p in PERIOD_COLUMNS if p in fixed):
+            return None  # rows without a date: what their year says of them
+        months: set[str] | None = None
+        for p in PERIOD_COLUMNS:
+            if p in fixed or p in allowed:
+                spans = {m for v in ([fixed[p]] if p in fixed else allowed[p]) for m in months_of(p, str(v))}
+                months = spans if months is None else months & spans
+        fy = schema.FINANCIAL_YEAR
+        years = {str(fixed[fy])} if fy in fixed else {str(v) for v in allowed[fy]} if fy in allowed else None
+        if years is not None:
+            months = {m for m in months if financial_year_of_month(m) in years}
+        return months
+
     def describe(self) -> list[str]:
         """Lines for `info` and the data notes: what is not available, and how many source cells."""
         lines = []
@@ -177,10 +213,23 @@ class Coverage:
             shown = []
             for key in gaps[:6]:
                 shown.append(" ".join(self.values[a][int(i)] for a, i in enumerate(key)
-                                      if self.dims[a] != schema.AREA_LEVEL))
+                                      if self.grid_dims[a] != schema.AREA_LEVEL))
             more = f" and {len(gaps) - 6} more" if len(gaps) > 6 else ""
             lines.append(f"no figure at all for {', '.join(shown)}{more}")
         return lines
+
+
+def _with_months(cov: Coverage, frame: pd.DataFrame, covered: list[dict]) -> Coverage:
+    """The coverage with its months (when the data has dates), the period columns added to its dims."""
+    from dataclasses import replace
+
+    from .periods import PERIOD_COLUMNS, MonthCoverage
+
+    by_month = MonthCoverage.build(frame, cov, covered)
+    if by_month is None or by_month.grid.size > MAX_KEYS:
+        return cov
+    periods = tuple(p for p in PERIOD_COLUMNS if p in frame.columns)
+    return replace(cov, dims=cov.dims + periods, by_month=by_month)
 
 
 def _holes(full: np.ndarray) -> int:

@@ -386,6 +386,8 @@ class Dataset:
                 continue
             out[col] = _as_category(s, col)
             roles[col] = Role.CATEGORY if nunique <= MAX_FACET_VALUES else Role.TEXT
+        if roles.get(schema.DATE) is Role.DATE:
+            _add_periods(out, roles)
         if schema.COUNT not in out:
             out[schema.COUNT] = pd.Series(np.ones(len(df), dtype=np.int64))
             roles[schema.COUNT] = Role.COUNT
@@ -543,15 +545,33 @@ class Dataset:
         return f"{self.name}: {self.n_rows:,} rows, {totals}"
 
 
+def _add_periods(out: dict[str, pd.Series], roles: dict[str, Role]) -> None:
+    """Month, quarter and calendar year of the date, as columns of their own (one the data already has
+    under that name, or under a header that reads the same, is left as it is)."""
+    from .periods import period_columns
+
+    taken = {schema.normalise_header(c) for c in out}
+    skip = [p for p in schema.CANONICAL if schema.normalise_header(p) in taken
+            or schema.normalise_header(schema.CANONICAL[p].label) in taken]
+    for col, series in period_columns(out[schema.DATE], skip=skip).items():
+        out[col] = series
+        roles[col] = Role.CATEGORY
+
+
 def concat(datasets: list[Dataset], name: str | None = None) -> Dataset:
     """Append several loaded data sets (several files) into one; columns are unioned."""
     if len(datasets) == 1:
         return datasets[0]
+    from .periods import PERIOD_COLUMNS
+
     frames = []
     for ds in datasets:
         f = ds.frame.copy()
+        if ds.role(schema.DATE) is Role.DATE:  # made again from the dates of every file together
+            f = f.drop(columns=[p for p in PERIOD_COLUMNS if p in f.columns])
         for c in ds.categorical_columns:
-            f[c] = f[c].astype(object)
+            if c in f.columns:
+                f[c] = f[c].astype(object)
         frames.append(f)
     _fill_levels(frames)
     df = pd.concat(frames, ignore_index=True, sort=False)

@@ -56,6 +56,9 @@ MAX_GRID_CELLS = 1_000_000
 # ------------------------------------------------------------------------------------------------
 # Aggregation
 # ------------------------------------------------------------------------------------------------
+_IN_TIME_ORDER = (schema.FINANCIAL_YEAR, schema.MONTH, schema.QUARTER, schema.CALENDAR_YEAR)
+
+
 def aggregate(
     ds: "Dataset",
     rows: np.ndarray,
@@ -89,7 +92,7 @@ def aggregate(
     ``suppress(result, k=k, totals=totals)`` (use `suppress` directly to get the counts and the rule).
     """
     n = ds.n_rows
-    idx = _as_rows(rows, n)
+    idx = as_rows(rows, n)
     cols: list[str] = []
     for name in group_by:
         col = ds.resolve_column(name)
@@ -125,7 +128,7 @@ def aggregate(
     for c in cols:
         cd = ds.codes(c)[idx].astype(np.int64)
         present = np.flatnonzero(np.bincount(cd, minlength=len(ds.categories(c))))
-        if c == schema.FINANCIAL_YEAR and len(present):  # years stay continuous: a missing year is a gap
+        if c in _IN_TIME_ORDER and len(present):  # periods stay continuous: a missing year is a gap
             cats = ds.categories(c)
             known = [i for i in present.tolist() if cats[i] != schema.NOT_RECORDED]
             if known:
@@ -246,7 +249,7 @@ def _exact_bincount(key: np.ndarray, weights: np.ndarray, n: int, name: str = "T
     return np.rint(np.bincount(key, weights=weights.astype(np.float64), minlength=n)).astype(np.int64)
 
 
-def _as_rows(rows, n: int) -> np.ndarray:
+def as_rows(rows, n: int) -> np.ndarray:
     idx = np.asarray(rows)
     if idx.dtype == bool:
         if idx.shape != (n,):

@@ -8,7 +8,7 @@ text: filter values are data, compared for equality.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -17,99 +17,9 @@ from . import schema
 from .dataset import Dataset, code_counts
 from .errors import FilterError
 from .filter_state import FilterState
+from .result import ChartRefusal, ChartSeries, RefusalReason, Result
 from .schema import NOT_RECORDED, Role
-
-
-@dataclass(frozen=True)
-class ChartSeries:
-    """Sum of `count` grouped by one column, optionally stacked by a second.
-
-    values has shape (len(groups), len(stacks)); with no stack, stacks == ('',)."""
-
-    group_by: str
-    stack_by: str | None
-    groups: tuple[str, ...]
-    stacks: tuple[str, ...]
-    values: np.ndarray
-    measure: str | None = None  # the one measure the values count, when the data names one
-    # Per cell, what the sources say (coverage.py): 'full', 'partial', '[x]' not available, '[c]'
-    # suppressed at source, '[z]' not applicable. None: every cell is a full figure.
-    status: np.ndarray | None = None
-    level: str | None = None  # the one area level the values are about, when the data has several
-
-    @property
-    def totals(self) -> np.ndarray:
-        return self.values.sum(axis=1)
-
-    def available(self) -> np.ndarray:
-        """Boolean per cell: the sources give a figure (full or partial)."""
-        if self.status is None:
-            return np.ones(self.values.shape, dtype=bool)
-        return np.isin(self.status, ("full", "partial"))
-
-    def group_status(self) -> list[str]:
-        """Per group (bar or point): 'full', 'partial' or a mark, over its stacks."""
-        if self.status is None:
-            return ["full"] * len(self.groups)
-        out = []
-        for row in self.status:
-            vals = set(row.tolist())
-            if vals <= {"full"}:
-                out.append("full")
-            elif vals & {"full", "partial"}:
-                out.append("partial")
-            else:
-                out.append(row[0] if len(vals) == 1 else "[x]")
-        return out
-
-
-@dataclass(frozen=True)
-class Result:
-    """Everything the views need after a filter change."""
-
-    state: FilterState
-    rows: np.ndarray  # ascending row indices
-    n_total: int  # rows in the data set
-    facet_counts: dict[str, np.ndarray]  # column -> count per category "if you tick this"
-    facet_unit: str  # "count" (sum of count, one measure) or "rows" (several measures: never summed)
-    totals: dict[str, int]  # measure -> sum of count ('' when the data names no measure)
-    series: ChartSeries | None
-    highlight: frozenset[str] | None = None  # chart groups kept by the filter on the group column
-    messages: tuple[str, ...] = field(default=())
-    # (measure, area level, total) per part of the data that is never added to another ('' where the
-    # data names none), in the order of `totals`
-    parts: tuple[tuple[str, str, int], ...] = ()
-    chart_refusal: str | None = None  # why the chart shows nothing (different measures or levels)
-    rates: object = None  # rates.SeriesRates for the chart when rates per 1,000 children were asked for
-    rate_refusal: str = ""  # why there are no rates (adults in the selection, several measures ...)
-    force_map: object = None  # (counts, rates, England and Wales' rate) per force, for the map
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.rows)
-
-    @property
-    def unit_words(self) -> str:
-        """What the numbers beside filter values count, in words: 'recorded offences', 'arrests', 'rows'."""
-        if self.facet_unit == "rows":
-            return "rows"
-        measures = {m for m, _, _ in self.parts}
-        if len(measures) == 1:
-            m = measures.pop()
-            if m in schema.MEASURE_NOUNS:
-                return schema.MEASURE_NOUNS[m][1]
-        return "total count"
-
-    def totals_text(self) -> str:
-        """The totals in words, one per measure and area level (never added): '86 recorded offences',
-        '2,273,195 arrests (England and Wales); 80,389 arrests (Police force area)'."""
-        if not self.parts:
-            return "total count 0" if not self.totals else "; ".join(f"{k} {v:,}" for k, v in self.totals.items())
-        words = []
-        for measure, level, value in self.parts:
-            w = schema.measure_words(measure, value)
-            words.append(f"{w} ({level})" if level else w)
-        return "; ".join(words)
+from .suggest import closest, resolve_column, unknown_value_message
 
 
 class Engine:
@@ -169,18 +79,13 @@ class Engine:
         column or value does not exist in this data set."""
         sel = []
         for col, values in state.selections:
-            real = self.ds.resolve_column(col)
+            real = resolve_column(self.ds, col)
             if real not in self._cats:
                 raise FilterError(f"{self.ds.label(real)} cannot be filtered by value.")
             known = set(self._cats[real])
             unknown = sorted(v for v in values if v not in known)
             if unknown:
-                sample = ", ".join(self._cats[real][:12])
-                more = " ..." if len(self._cats[real]) > 12 else ""
-                raise FilterError(
-                    f"{self.ds.label(real)} has no value {', '.join(repr(u) for u in unknown)}. "
-                    f"Values are: {sample}{more}"
-                )
+                raise FilterError(unknown_value_message(self.ds.label(real), unknown, self._cats[real]))
             sel.append((real, values))
         if state.age_range is not None and self._age_col is None and self._band_col is None:
             raise FilterError(f"{self.ds.name} has no age column to filter by age.")
@@ -206,7 +111,9 @@ class Engine:
             keep = frozenset(v for v in values if v in known)
             dropped = sorted(values - keep)
             if dropped:
-                notes.append(f"{self.ds.label(real)} has no {', '.join(repr(d) for d in dropped)}")
+                near = [c for d in dropped for c in closest(d, self._cats[real], n=1)]
+                hint = f" (did you mean {', '.join(repr(c) for c in near)}?)" if near else ""
+                notes.append(f"{self.ds.label(real)} has no {', '.join(repr(d) for d in dropped)}{hint}")
             sel.append((real, keep))
         new = replace(state, selections=tuple(sorted(sel)))
         if new.age_range is not None and self._age_col is None and self._band_col is None:
@@ -319,7 +226,7 @@ class Engine:
             series_rows = rows_without(group_col) if group_col in own else rows
             series, msg = self._series_cached(series_rows, group_col, stack_by)
             if msg:
-                messages.append(msg)
+                messages.append(msg.words)
                 refusal = msg
             elif series is not None:
                 series = self._with_status(series, state)
@@ -483,14 +390,15 @@ class Engine:
             return series
         return replace(series, status=status)
 
-    def series(self, rows: np.ndarray, group_by: str, stack_by: str | None = None) -> tuple[ChartSeries | None, str]:
-        """Sum of count by group (and stack) over the given rows. Refuses, with a message, to add
+    def series(self, rows: np.ndarray, group_by: str,
+               stack_by: str | None = None) -> tuple[ChartSeries | None, ChartRefusal | None]:
+        """Sum of count by group (and stack) over the given rows. Refuses, with a reason, to add
         different measures. Every value of the group column is listed (zeros too, so years stay
         continuous) except an empty 'Not recorded'."""
         ds = self.ds
         group_by = ds.resolve_column(group_by)
         if group_by not in self._cats:
-            return None, f"{ds.label(group_by)} cannot be charted."
+            return None, ChartRefusal(RefusalReason.NOT_CHARTABLE, f"{ds.label(group_by)} cannot be charted.")
         if stack_by is not None:
             stack_by = ds.resolve_column(stack_by)
             if stack_by not in self._cats or stack_by == group_by:
@@ -515,13 +423,14 @@ class Engine:
         # Keep every known category of the group (zeros included) except an empty 'Not recorded'.
         keep_g = np.array([not (name == NOT_RECORDED and vals[i].sum() == 0) for i, name in enumerate(gcats)])
         groups = tuple(x for x, k in zip(gcats, keep_g) if k)
-        return ChartSeries(group_by, stack_by, groups, stacks, vals[keep_g], measure, level=level), ""
+        return ChartSeries(group_by, stack_by, groups, stacks, vals[keep_g], measure, level=level), None
 
-    def _one_kind(self, rows: np.ndarray, group_by: str, stack_by: str | None) -> tuple[str | None, str | None, str]:
+    def _one_kind(self, rows: np.ndarray, group_by: str,
+                  stack_by: str | None) -> tuple[str | None, str | None, ChartRefusal | None]:
         """The one measure and area level of the rows (None where the chart's own grouping splits
         them), or a message refusing to add different kinds of figure together."""
         if not self._pcols:
-            return None, None, ""
+            return None, None, None
         key = self._take(self.partition_key, rows)
         present = np.flatnonzero(np.bincount(key, minlength=int(np.prod(self._psizes))))
         kinds = [self._part_values(int(f)) for f in present]
@@ -531,12 +440,14 @@ class Engine:
             if len(vals) > 1 and c not in (group_by, stack_by):
                 names = ", ".join(vals)
                 if c == schema.MEASURE:
-                    return None, None, (f"The selected rows count different things ({names}), which are never "
-                                        "added together. Choose one measure to chart them.")
-                return None, None, (f"The selected rows are about areas at different levels ({names}), which are "
-                                    "never added together. Choose one area level to chart them.")
+                    return None, None, ChartRefusal(
+                        RefusalReason.MEASURES, f"The selected rows count different things ({names}), which are "
+                        "never added together. Choose one measure to chart them.")
+                return None, None, ChartRefusal(
+                    RefusalReason.AREA_LEVELS, f"The selected rows are about areas at different levels ({names}), "
+                    "which are never added together. Choose one area level to chart them.")
             out[c] = vals[0] if len(vals) == 1 else None
-        return out.get(schema.MEASURE), out.get(schema.AREA_LEVEL), ""
+        return out.get(schema.MEASURE), out.get(schema.AREA_LEVEL), None
 
     # ---- sorting ------------------------------------------------------------------------------
     def sort_rows(self, rows: np.ndarray, column: str, descending: bool = False) -> np.ndarray:

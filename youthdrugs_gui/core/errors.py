@@ -51,12 +51,14 @@ def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
 
 class YouthDrugsError(Exception):
     """Base of every error the user can cause. str(err) is the whole message shown to the user: one
-    line (see `one_line`)."""
+    line (see `one_line`). `gui_message`, when given, is how the window says it instead, where the
+    advice differs (a menu in place of a command-line option)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, gui_message: str = "") -> None:
         message = one_line(message)
         super().__init__(message)
         self.message = message
+        self.gui_message = one_line(gui_message) if gui_message else message
 
     def __str__(self) -> str:
         return self.message

@@ -48,12 +48,18 @@ class FilterState:
         return not self.selections and self.age_range is None and self.year_range is None and not self.search
 
     # ---- deriving new states (the only way to 'change' one) -------------------------------------
-    def with_values(self, column: str, values: Iterable[str] | None) -> "FilterState":
-        """Keep only these values of a column (None removes the column's filter)."""
+    def with_values(self, column: str, values: Iterable[str] | None,
+                    all_values: Iterable[str] | None = None) -> "FilterState":
+        """Keep only these values of a column (None removes the column's filter). Given the column's
+        `all_values`, keeping every one of them removes the filter too: all ticked means no filter."""
         rest = tuple((c, v) for c, v in self.selections if c != column)
+        if values is not None:
+            values = frozenset(values)
+            if all_values is not None and values >= frozenset(all_values):
+                values = None
         if values is None:
             return replace(self, selections=rest)
-        return replace(self, selections=tuple(sorted(rest + ((column, frozenset(values)),))))
+        return replace(self, selections=tuple(sorted(rest + ((column, values),))))
 
     def toggled(self, column: str, value: str, all_values: Iterable[str]) -> "FilterState":
         """Tick or untick one value; ticking the last unticked one removes the column's filter."""
@@ -61,7 +67,19 @@ class FilterState:
         current = self.selected(column)
         current = all_set if current is None else current
         new = current - {value} if value in current else current | {value}
-        return self.with_values(column, None if new >= all_set else new)
+        return self.with_values(column, new, all_set)
+
+    def clicked(self, column: str, value: str, all_values: Iterable[str]) -> "FilterState":
+        """A click on a chart bar or map area: with no filter on the column, keep only that value;
+        otherwise add or remove it (removing the last one, or adding the last one missing, removes the
+        column's filter)."""
+        current = self.selected(column)
+        if current is None:
+            return self.with_values(column, [value])
+        if value in current:
+            rest = current - {value}
+            return self.with_values(column, rest if rest else None)
+        return self.with_values(column, current | {value}, all_values)
 
     def with_age_range(self, lo_hi: tuple[int, int] | None) -> "FilterState":
         if lo_hi is not None:
@@ -79,13 +97,6 @@ class FilterState:
 
     def with_search(self, text: str) -> "FilterState":
         return replace(self, search=text.strip())
-
-    def without(self, column: str) -> "FilterState":
-        if column in (schema.AGE, schema.AGE_BAND) and self.age_range is not None and column == schema.AGE:
-            return replace(self, age_range=None)
-        if column == schema.FINANCIAL_YEAR and self.year_range is not None:
-            return replace(self, year_range=None).with_values(column, None)
-        return self.with_values(column, None)
 
     # ---- saved views ---------------------------------------------------------------------------
     def to_dict(self) -> dict:

@@ -26,7 +26,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import schema, spellings
 from .errors import FilterError
 
 RATE_HEADER = "Per 1,000 children aged 10-17"
@@ -74,10 +74,10 @@ def estimate_year(financial_year: str) -> int:
 def forces_of_area(name: str) -> list[str] | None:
     """The police forces an area is made of: a force itself, a region's forces, every territorial force
     for England and Wales, the Welsh or English ones for a country; None if unknown."""
-    f = schema.normalise_force(name)
+    f = spellings.normalise_force(name)
     if f is not None:
         return [f]
-    wide = schema.wider_area(name)
+    wide = spellings.wider_area(name)
     if wide is None:
         return None
     level, canon = wide
@@ -425,7 +425,7 @@ def series_rates(ds, state, result) -> SeriesRates:
     """Per 1,000 children aged 10-17 for the chart of a result; FilterError when rates do not apply."""
     s = result.series
     if s is None:
-        raise FilterError(result.chart_refusal or "There is nothing to chart.")
+        raise FilterError(str(result.chart_refusal or "There is nothing to chart."))
     ctx = context(ds, state, result.rows)
     vals = np.full(s.values.shape, np.nan)
     marks = np.full(s.values.shape, "", dtype=object)

@@ -91,7 +91,7 @@ def make_report(engine, state, *, group_by: str, stack_by: str | None = None, ra
     state = engine.check(state)
     result = engine.apply(state, group_by, stack_by)
     if result.chart_refusal:
-        raise FilterError(result.chart_refusal)
+        raise FilterError(result.chart_refusal.words)
     when = when or _dt.datetime.now(_dt.timezone.utc)
     filters = state.describe(ds)
     headlines = [result.totals_text()[:1].upper() + result.totals_text()[1:] + "."]

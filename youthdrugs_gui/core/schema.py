@@ -1,5 +1,6 @@
-"""Canonical columns, their roles and their categories, and the normalisers that map real-world
-spellings (headers, force names, financial years, Excel-mangled bands) onto them.
+"""Canonical columns, their roles and their categories, the headings files give them, and the readers
+of financial years, age bands and Excel-mangled bands. How files spell the values of a column (force
+names, outcomes, 'not known' ...) is in spellings.py.
 
 Everything here is plain data and pure functions: no pandas frames, no Qt.
 """
@@ -14,6 +15,9 @@ NOT_RECORDED = "Not recorded"
 # Canonical column names.
 FINANCIAL_YEAR = "financial_year"
 DATE = "date"
+MONTH = "month"  # calendar month of the date, '2020-01'
+QUARTER = "quarter"  # calendar quarter of the date, '2020 Q1' (January to March)
+CALENDAR_YEAR = "calendar_year"  # calendar year of the date, '2020'
 FORCE = "force"
 AGE = "age"
 AGE_BAND = "age_band"
@@ -153,6 +157,9 @@ CANONICAL: dict[str, ColumnSpec] = {
     for s in (
         ColumnSpec(FINANCIAL_YEAR, "Financial year", Role.YEAR),
         ColumnSpec(DATE, "Date", Role.DATE),
+        ColumnSpec(MONTH, "Month", Role.CATEGORY),
+        ColumnSpec(QUARTER, "Quarter", Role.CATEGORY),
+        ColumnSpec(CALENDAR_YEAR, "Calendar year", Role.CATEGORY),
         ColumnSpec(FORCE, "Police force", Role.CATEGORY, FORCE_NAMES),
         ColumnSpec(AGE, "Age", Role.AGE),
         ColumnSpec(AGE_BAND, "Age band", Role.AGE_BAND, AGE_BANDS),
@@ -175,72 +182,36 @@ def normalise_header(text: object) -> str:
     return re.sub(r"[^0-9a-z]+", "", str(text).lower())
 
 
+# Other headings under which files give a canonical column; its own name and label always count too.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    FINANCIAL_YEAR: ("financial_year", "financial year", "FY", "fin year", "year", "financial year ending",
+    FINANCIAL_YEAR: ("FY", "fin year", "year", "financial year ending",
                      "period", "end_period_year", "year ending march", "reporting year"),
-    DATE: ("date", "date of offence", "offence date", "event date", "datetime"),
-    FORCE: ("force", "police force", "police force area", "force name", "PFA", "PFA name",
+    DATE: ("date of offence", "offence date", "event date", "datetime"),
+    FORCE: ("police force area", "force name", "PFA", "PFA name",
             "police force name", "police area", "force area", "constabulary"),
-    AGE: ("age", "age at offence", "age at arrest", "age (years)", "age in years", "exact age",
+    AGE: ("age at offence", "age at arrest", "age (years)", "age in years", "exact age",
           "age at time of offence", "child age"),
-    AGE_BAND: ("age_band", "age band", "age group", "age range", "ageband", "age category"),
-    SEX: ("sex", "gender", "sex of child"),
-    ETHNICITY: ("ethnicity", "ethnic group", "self-defined ethnicity", "ethnicity group", "ethnic origin"),
-    OFFENCE_TYPE: ("offence_type", "offence type", "drug offence type", "offence", "offence description",
+    AGE_BAND: ("age group", "age range", "ageband", "age category"),
+    SEX: ("gender", "sex of child"),
+    ETHNICITY: ("ethnic group", "self-defined ethnicity", "ethnicity group", "ethnic origin"),
+    OFFENCE_TYPE: ("drug offence type", "offence", "offence description",
                    "offence group", "type of offence", "reason", "reason for arrest", "offence category"),
-    DRUG_CLASS: ("drug_class", "drug class", "class", "class of drug", "drug classification"),
-    OUTCOME: ("outcome", "disposal", "outcome type", "result", "sentence outcome"),
-    MEASURE: ("measure", "measure type", "what is counted"),
-    AREA_LEVEL: ("area_level", "area level", "level", "geography level", "geographic level", "geography type",
+    DRUG_CLASS: ("class", "class of drug", "drug classification"),
+    OUTCOME: ("disposal", "outcome type", "result", "sentence outcome"),
+    MEASURE: ("measure type", "what is counted"),
+    AREA_LEVEL: ("level", "geography level", "geographic level", "geography type",
                  "geographic type", "area type", "level of geography"),
-    COUNT: ("count", "number", "n", "total", "frequency", "freq", "value", "number of offences",
+    COUNT: ("number", "n", "total", "frequency", "freq", "value", "number of offences",
             "number of arrests", "number of searches", "proven offences", "offences"),
 }
 HEADER_SYNONYMS: dict[str, str] = {
-    normalise_header(syn): col for col, syns in _SYNONYMS.items() for syn in syns
+    normalise_header(syn): col for col, syns in _SYNONYMS.items() for syn in (col, CANONICAL[col].label, *syns)
 }
 
 
 def canonical_for_header(header: object) -> str | None:
     """The canonical column a file header stands for, or None."""
     return HEADER_SYNONYMS.get(normalise_header(header))
-
-
-def _force_key(text: str) -> str:
-    t = text.lower().replace("&", " and ")
-    t = re.sub(r"[^a-z0-9]+", " ", t)
-    t = re.sub(r"\b(constabulary|police service|police force|police|service)\b", " ", t)
-    return re.sub(r"\s+", "", t)
-
-
-_FORCE_KEYS: dict[str, str] = {}
-for _name, _slug, _region in FORCES:
-    _FORCE_KEYS[_force_key(_name)] = _name
-    _FORCE_KEYS[_force_key(_slug)] = _name
-_FORCE_KEYS.update({
-    _force_key("Metropolitan Police Service"): "Metropolitan Police",
-    _force_key("Met"): "Metropolitan Police",
-    _force_key("Metropolitan"): "Metropolitan Police",
-    _force_key("London, City of"): "City of London",
-    _force_key("BTP"): "British Transport Police",
-    _force_key("British Transport"): "British Transport Police",
-    _force_key("Dyfed Powys"): "Dyfed-Powys",
-    _force_key("Devon & Cornwall"): "Devon and Cornwall",
-    _force_key("Avon & Somerset"): "Avon and Somerset",
-    _force_key("West Midlands (police)"): "West Midlands",
-    _force_key("Durham Constabulary"): "Durham",
-})
-
-
-def normalise_force(text: object) -> str | None:
-    """Canonical force name for any common spelling ('Avon & Somerset Constabulary', 'metropolitan',
-    'West Mercia Police'), or None if it names no force of England and Wales."""
-    if text is None:
-        return None
-    s = str(text).strip()
-    if not s:
-        return None
-    return _FORCE_KEYS.get(_force_key(s))
 
 
 _FY_PATTERNS = (
@@ -250,12 +221,6 @@ _FY_PATTERNS = (
 )
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-
-
-def financial_year_of(year: int, month: int) -> str:
-    """Financial year (April-March) of a calendar month: April 2020 -> '2020-21', March 2020 -> '2019-20'."""
-    start = year if month >= 4 else year - 1
-    return fy_label(start)
 
 
 def fy_label(start_year: int) -> str:
@@ -318,70 +283,6 @@ def fix_excel_band(value: str) -> str:
     return value
 
 
-_PERIOD_PREFIX = re.compile(r"^\s*\d{4}/\d{2}\s+onwards\s*-\s*", re.I)
-
-
-def strip_period_prefix(value: str) -> str:
-    """'2015/16 onwards - Drug offences' -> 'Drug offences' (Home Office series-break prefixes)."""
-    return _PERIOD_PREFIX.sub("", value)
-
-
-def label_key(value: str) -> str:
-    """Key under which label spellings are the same: case, spaces and series prefixes ignored."""
-    return re.sub(r"\s+", " ", strip_period_prefix(value)).strip().casefold()
-
-
-_OFFENCE_TYPE_KEYS: dict[str, str] = {}
-for _t in OFFENCE_TYPES:
-    _OFFENCE_TYPE_KEYS[normalise_header(_t)] = _t
-_OFFENCE_TYPE_KEYS.update({normalise_header(k): v for k, v in {
-    "possession of drugs": "Possession",
-    "possession of a controlled drug": "Possession",
-    "possess controlled drug": "Possession",
-    "pwits": "Possession with intent to supply",
-    "possession with intent": "Possession with intent to supply",
-    "intent to supply": "Possession with intent to supply",
-    "supply": "Supply or offering to supply",
-    "supplying": "Supply or offering to supply",
-    "supply of drugs": "Supply or offering to supply",
-    "supplying or offering to supply": "Supply or offering to supply",
-    "production": "Production or cultivation",
-    "cultivation": "Production or cultivation",
-    "cultivation of cannabis": "Production or cultivation",
-    "importation": "Importation or exportation",
-    "importing": "Importation or exportation",
-    "exportation": "Importation or exportation",
-    "other drug offences": "Other drug offence",
-    "other": "Other drug offence",
-}.items()})
-
-
-def normalise_offence_type(value: str) -> str:
-    """Canonical drug offence type where the text is one; else the text as given."""
-    return _OFFENCE_TYPE_KEYS.get(normalise_header(strip_period_prefix(value)), value.strip())
-
-
-def normalise_drug_class(value: str) -> str:
-    """'Class A', 'a', 'A ' -> 'A'; unknowns -> 'Not known'."""
-    s = re.sub(r"(?i)^\s*class\s*", "", str(value)).strip().upper()
-    if s in ("A", "B", "C"):
-        return s
-    if s in ("", "NOT KNOWN", "UNKNOWN", "N/K", "NK", "NOT STATED"):
-        return "Not known"
-    return str(value).strip()
-
-
-_SEX_KEYS = {
-    "boys": "Boys", "boy": "Boys", "male": "Boys", "m": "Boys", "males": "Boys",
-    "girls": "Girls", "girl": "Girls", "female": "Girls", "f": "Girls", "females": "Girls",
-    "unknown": "Unknown", "notknown": "Unknown", "other": "Other", "notstated": "Unknown",
-}
-
-
-def normalise_sex(value: str) -> str:
-    return _SEX_KEYS.get(normalise_header(value), str(value).strip())
-
-
 def sort_values(values, preferred: tuple[str, ...] = ()) -> list[str]:
     """Known values in their preferred order, then the rest in natural order, 'Not recorded' last."""
     vals = list(dict.fromkeys(values))
@@ -420,74 +321,6 @@ def band_bounds(band: str) -> tuple[int, int] | None:
     m = re.fullmatch(r"(\d{1,3})", s)
     if m:
         return int(m.group(1)), int(m.group(1))
-    return None
-
-
-# ---- areas and their levels ---------------------------------------------------------------------
-_REGIONS: tuple[str, ...] = tuple(dict.fromkeys(
-    r for _, _, r in FORCES if r not in ("England and Wales", "Wales")))
-
-
-def _region_name(region: str) -> str:
-    """A region's name as shown: 'West Midlands region' where the force has the same name."""
-    return f"{region} region" if normalise_force(region) is not None else region
-
-
-_WIDER_AREAS: dict[str, tuple[str, str]] = {}
-for _r in _REGIONS:
-    _WIDER_AREAS[normalise_header(_r)] = (REGION, _region_name(_r))
-    _WIDER_AREAS[normalise_header(_r + " region")] = (REGION, _region_name(_r))
-_WIDER_AREAS[normalise_header("Yorkshire and the Humber")] = (REGION, "Yorkshire and The Humber")
-_WIDER_AREAS[normalise_header("Yorkshire & the Humber")] = (REGION, "Yorkshire and The Humber")
-for _n in ("England and Wales", "England & Wales", "E&W", "EngWales", "England and Wales (all forces)",
-           "All forces in England and Wales", "England and Wales total", "National", "national total"):
-    _WIDER_AREAS[normalise_header(_n)] = (NATIONAL, NATIONAL)
-for _n in ("England", "Wales"):
-    _WIDER_AREAS[normalise_header(_n)] = (COUNTRY, _n)
-for _n in ("All forces", "All areas", "Total", "Grand total", "All", "All police forces", "Total (all forces)"):
-    _WIDER_AREAS[normalise_header(_n)] = (TABLE_TOTAL, "Total")
-
-
-def wider_area(text: object) -> tuple[str, str] | None:
-    """(level, name) of an area wider than a police force ('England and Wales', 'North West',
-    'West Midlands region', 'Wales', 'All forces'), or None. A force's name is never a wider area:
-    'West Midlands' alone is the force."""
-    if text is None:
-        return None
-    key = normalise_header(text)
-    if not key or normalise_force(text) is not None:
-        return None
-    return _WIDER_AREAS.get(key)
-
-
-_LEVEL_WORDS: tuple[tuple[str, str], ...] = (
-    ("englandandwales", NATIONAL), ("engwales", NATIONAL), ("national", NATIONAL), ("country", COUNTRY),
-    ("region", REGION), ("policeforce", FORCE_AREA), ("force", FORCE_AREA), ("pfa", FORCE_AREA),
-    ("police", FORCE_AREA), ("youthjustice", YJS_AREA), ("yjs", YJS_AREA), ("yot", YJS_AREA),
-    ("youthoffending", YJS_AREA), ("localauthority", LOCAL_AUTHORITY), ("lad", LOCAL_AUTHORITY),
-    ("la", LOCAL_AUTHORITY), ("council", LOCAL_AUTHORITY), ("total", TABLE_TOTAL),
-)
-
-
-def normalise_area_level(text: object) -> str | None:
-    """The canonical level a table's level column means ('PFA', 'Police force' -> 'Police force area';
-    'England and Wales', 'National' -> 'England and Wales'; 'West Midlands region' -> 'Region'), or None."""
-    if text is None:
-        return None
-    key = normalise_header(text)
-    if not key:
-        return None
-    for canon in AREA_LEVELS:
-        if key == normalise_header(canon):
-            return canon
-    if normalise_force(text) is not None and "region" not in key:
-        return FORCE_AREA
-    hit = wider_area(text)
-    if hit is not None:
-        return hit[0]
-    for word, level in _LEVEL_WORDS:
-        if key == word or (len(word) > 3 and word in key):
-            return level
     return None
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -11,9 +10,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_NAME, __version__
-from ..core import safeio
 from ..resources import resource_path
-from .settings import SettingsStore, UserSettings, open_user_settings
+from .settings import UserSettings, open_user_settings
 
 ORG = "youthdrugs_gui"
 SETTINGS_NAME = "youthdrugs_gui"
@@ -34,20 +32,6 @@ def open_settings() -> tuple[UserSettings, str]:
     to parse is reset; a link in place of the file is replaced, never followed. The file names recent data
     files, so it and its folder are readable by the user only."""
     return open_user_settings(settings_path())
-
-
-def make_private(settings: SettingsStore) -> None:
-    """Owner-only permissions on the settings file and its folder (POSIX); never fails, and never changes
-    a mode through a link (a linked folder or file is left as it is)."""
-    if os.name != "posix" or not settings.fileName():
-        return
-    path = Path(settings.fileName())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return
-    safeio.make_private(path.parent, folder=True)
-    safeio.make_private(path)
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

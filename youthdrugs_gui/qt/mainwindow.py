@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -25,13 +26,14 @@ from .. import APP_NAME, __version__
 from ..core import schema
 from ..core.dataset import Dataset
 from ..core.errors import YouthDrugsError
-from ..core.engine import Result
+from ..core.result import Result
 from ..core.filter_state import FilterState
-from .chart import ChartPanel
-from .controller import Controller
+from .chart import ChartPanel, chart_content
+from .controller import Controller, TableRows
+from .crash import user_message
 from .facets import FilterPanel
-from .settings import (SettingsStore, UserSettings, bytes_value, last_view_value, recent_files_value,
-                       recent_options_value)
+from .settings import (SettingsStore, UserSettings, bytes_value, last_view_value, make_private,
+                       recent_files_value, recent_options_value)
 from .table import TableModel, TableView
 from .workers import Loader
 
@@ -118,16 +120,21 @@ class MainWindow(QMainWindow):
         self.summary = QLabel()
         self.summary.setAccessibleName("Summary")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setToolTip("How many rows match the filters, of all the rows open, and what they add up to")
         self.filters_text = QLabel()
         self.filters_text.setAccessibleName("Active filters")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setMaximumWidth(200)
+        self.progress.setFixedWidth(200)
         self.progress.setAccessibleName("Loading progress")
+        self.progress.setToolTip("How far the files being opened have been read")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel loading")
+        self.cancel_button.setToolTip("Stop opening the files; the data open now stays open")
+        self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.cancel_button.clicked.connect(self.loader.cancel)
         busy = QWidget()
+        busy.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         bl = QHBoxLayout(busy)
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(self.progress)
@@ -150,6 +157,7 @@ class MainWindow(QMainWindow):
         # On large data the engine works off the UI thread; say so if a change takes a noticeable time.
         self.updating = QLabel("Updating…")
         self.updating.setAccessibleName("Updating")
+        self.updating.setToolTip("The table, chart and counts are being worked out for the latest change")
         self.updating.setVisible(False)
         sb.addPermanentWidget(self.updating)
         self._updating_timer = QTimer(self)
@@ -160,6 +168,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.controller.dataset_changed.connect(self._on_dataset)
         self.controller.result_changed.connect(self._on_result)
+        self.controller.rows_changed.connect(self._on_rows)
+        self.table.sort_requested.connect(self.controller.sort_by)
+        self.table.reset_requested.connect(self.filters.reset)
+        self.table.undo_requested.connect(self.controller.undo)
         self.controller.history_changed.connect(self._on_history)
         self.controller.busy_changed.connect(self._on_engine_busy)
         self.controller.grouping_changed.connect(self.chart.set_grouping)
@@ -188,6 +200,7 @@ class MainWindow(QMainWindow):
                 act.setShortcut(QKeySequence(shortcut))
         if tip:
             act.setStatusTip(tip)
+            act.setToolTip(tip)
         act.triggered.connect(slot)
         return act
 
@@ -210,26 +223,34 @@ class MainWindow(QMainWindow):
                                           "The current view as a board paper: PDF or HTML, with the chart, map, "
                                           "table and notes")
         f.addAction(self.report_action)
-        f.addAction(self._action("Save chart as &PNG…", lambda: self._save_chart("png")))
-        f.addAction(self._action("Save chart as S&VG…", lambda: self._save_chart("svg")))
+        f.addAction(self._action("Save chart as &PNG…", lambda: self._save_chart("png"), None,
+                                 "Save the chart as a picture (PNG)"))
+        f.addAction(self._action("Save chart as S&VG…", lambda: self._save_chart("svg"), None,
+                                 "Save the chart as a drawing that stays sharp at any size (SVG)"))
         f.addSeparator()
-        f.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        f.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit,
+                                 "Close the window (your filters are kept for next time)"))
 
         e = mb.addMenu("&Edit")
-        self.undo_action = self._action("&Undo filter change", self.controller.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action("&Redo filter change", self.controller.redo,
-                                        ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.undo_action = self._action("&Undo filter change", self.controller.undo, QKeySequence.StandardKey.Undo,
+                                        "Take back the last filter change (a search typed or a slider dragged "
+                                        "is one change)")
+        self.redo_action = self._action("&Redo filter change", self.controller.redo, ["Ctrl+Shift+Z", "Ctrl+Y"],
+                                        "Make again the filter change just taken back")
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         e.addAction(self.undo_action)
         e.addAction(self.redo_action)
         e.addSeparator()
-        copy = self._action("&Copy selected cells", self.table.copy_selection)
+        copy = self._action("&Copy selected cells", self.table.copy_selection, None,
+                            "Copy the cells selected in the table, tab-separated with their headers")
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table's own Ctrl+C does the work
         e.addAction(copy)
-        e.addAction(self._action("Reset &filters", self.filters.reset, "Ctrl+R"))
-        e.addAction(self._action("&Find…", self._focus_search, QKeySequence.StandardKey.Find))
+        e.addAction(self._action("Reset &filters", self.filters.reset, "Ctrl+R",
+                                 "Clear every filter and show all rows"))
+        e.addAction(self._action("&Find…", self._focus_search, QKeySequence.StandardKey.Find,
+                                 "Search the text of every column"))
 
         v = mb.addMenu("&View")
         v.addAction(self._action("&Save view…", self.save_view_dialog, QKeySequence.StandardKey.Save,
@@ -239,11 +260,15 @@ class MainWindow(QMainWindow):
         v.addSeparator()
         v.addAction(self._action("Data &notes…", self.show_data_notes, "Ctrl+Shift+D",
                                  "How the data was read, what is not available, what is never added"))
-        v.addAction(self._action("Chart as &table", self.chart.show_table, "Ctrl+T"))
-        v.addAction(self._action("Show all &columns", self.table.show_all_columns))
+        v.addAction(self._action("Chart as &table", self.chart.show_table, "Ctrl+T",
+                                 "The chart's figures as a table you can read, copy or export"))
+        v.addAction(self._action("Show all &columns", self.table.show_all_columns, None,
+                                 "Show the table's hidden columns again"))
 
         h = mb.addMenu("&Help")
-        h.addAction(self._action("&About", self.about, QKeySequence.StandardKey.HelpContents))
+        h.addAction(self._action("&Guide", self.show_guide, QKeySequence.StandardKey.HelpContents,
+                                 "A short guide: the filters, the numbers, the marks, the keyboard"))
+        h.addAction(self._action("&About", self.about, None, "The program's version and what it is for"))
 
     def _focus_search(self) -> None:
         self.filters.search.setFocus()
@@ -264,7 +289,7 @@ class MainWindow(QMainWindow):
         try:
             self.show_dataset(load_sample(), [], state)
         except YouthDrugsError as exc:
-            self._error(str(exc))
+            self._error(user_message(exc))
 
     def open_files(self, paths: list[str], view: str | None = None, **options) -> None:
         """Load files on the worker thread; the open data stays until the new data is ready. A view
@@ -305,11 +330,7 @@ class MainWindow(QMainWindow):
         if self._pending_view:
             self.open_view(self._pending_view)
             self._pending_view = None
-        notes = [n for s in ds.sources for n in s.notes]
-        msg = f"Opened {ds.name}: {ds.n_rows:,} rows."
-        if notes:
-            msg += f" {len(notes)} notes on how it was read: Data notes (Ctrl+Shift+D)."
-        self.statusBar().showMessage(msg, 10000)
+        self.statusBar().showMessage(_opened_words(ds), 10000)
 
     def _on_load_failed(self, message: str) -> None:
         self.statusBar().clearMessage()
@@ -337,15 +358,27 @@ class MainWindow(QMainWindow):
         self.synthetic_badge.setVisible(ds.synthetic)
         if self.notes_dialog is not None:
             self.notes_dialog.set_dataset(ds)
-        self.model.set_dataset(ds, self.controller.sort_rows, self.controller.sort_rows_later)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.set_dataset(ds)
+        self.table.show_sort(-1)
         self.table.fit_columns()
         cols = [(c, ds.label(c)) for c in CHART_COLUMNS if c in ds.categorical_columns]
         cols += [(c, ds.label(c)) for c in ds.facet_columns if c in ds.categorical_columns and c not in CHART_COLUMNS]
         self.chart.set_columns(cols)
 
+    def _on_rows(self, table: TableRows) -> None:
+        self.model.set_rows(table.rows)
+
+    def _show_empty(self, ds: Dataset, result: Result) -> None:
+        """Over an empty table, say which filters matched nothing."""
+        if result.n_rows or not result.n_total:
+            self.table.show_empty(None)
+            return
+        words = result.state.describe(ds)
+        if result.messages:
+            words += ". " + " ".join(result.messages)
+        self.table.show_empty(words)
+
     def _on_result(self, result: Result) -> None:
-        self.model.set_rows(result.rows)
         ds = self.controller.dataset  # the result's own (a widget may ask for a change while the data set swaps)
         assert ds is not None
         synthetic = " (synthetic)" if ds.synthetic else ""
@@ -356,22 +389,12 @@ class MainWindow(QMainWindow):
         self.filters_text.setText(words)
         self.filters_text.setToolTip(words)
         self._show_banner(ds, result)
+        self._show_empty(ds, result)
         from ..core.cover import heading_lines
 
         heading = heading_lines(ds, result.state.describe(ds))
-        self.chart.set_context(heading, ds.synthetic)
-        series, refusal, reference = result.series, result.chart_refusal, None
-        if self.controller.rate_mode:
-            from ..core.rates import rated_series
-
-            if result.rates is not None:
-                series, reference = rated_series(result.series, result.rates), result.rates.reference
-            elif result.rate_refusal:
-                series, refusal = None, result.rate_refusal
-        self.chart.set_series(series, refusal or ("No rows match these filters." if not result.n_rows else ""))
-        self.chart.set_reference(reference)
+        self.chart.show_content(chart_content(result, heading, ds.synthetic, self.controller.rate_mode))
         self._show_map(ds, result, heading)
-        self.chart.set_highlighted(set(result.highlight) if result.highlight is not None else None)
 
     def _show_map(self, ds: Dataset, result: Result, heading: list[str]) -> None:
         """Show the map's figures; while the Map tab is hidden, only remember them (a hidden map is not
@@ -440,6 +463,7 @@ class MainWindow(QMainWindow):
     def _on_history(self, can_undo: bool, can_redo: bool) -> None:
         self.undo_action.setEnabled(can_undo)
         self.redo_action.setEnabled(can_redo)
+        self.table.empty_notice.undo_button.setEnabled(can_undo)
 
     # ---- views -------------------------------------------------------------------------------
     def save_view_dialog(self) -> None:
@@ -454,7 +478,7 @@ class MainWindow(QMainWindow):
             self.controller.state.save(path)
             self.statusBar().showMessage(f"Saved the view to {path}", 8000)
         except YouthDrugsError as exc:
-            self._error(str(exc))
+            self._error(user_message(exc))
 
     def open_view_dialog(self) -> None:
         start = self.settings.value("last_folder", str(Path.home()))
@@ -466,7 +490,7 @@ class MainWindow(QMainWindow):
         try:
             state = FilterState.load(path)
         except YouthDrugsError as exc:
-            self._error(str(exc), "Could not open the view")
+            self._error(user_message(exc), "Could not open the view")
             return
         notes = self.controller.set_state(state)
         if notes:
@@ -482,6 +506,7 @@ class MainWindow(QMainWindow):
 
         self.controller.flush()
         dlg = ExportDialog(self, self.settings)
+        dlg.exported.connect(lambda res: self.statusBar().showMessage(dlg.done_words(res), 15000))
         dlg.open()
 
     def report_dialog(self):
@@ -498,6 +523,16 @@ class MainWindow(QMainWindow):
         path = self.chart.save_dialog(kind, str(self.settings.value("last_folder", str(Path.home()))))
         if path:
             self.statusBar().showMessage(f"Saved the chart to {path}", 8000)
+
+    def show_guide(self) -> None:
+        """The short guide, inside the program (non-modal, one window however often F1 is pressed)."""
+        from .guide_dialog import GuideDialog, menu_shortcuts
+
+        if getattr(self, "guide_dialog", None) is None:
+            self.guide_dialog = GuideDialog(menu_shortcuts(self.menuBar()), self)
+        self.guide_dialog.show()
+        self.guide_dialog.raise_()
+        self.guide_dialog.activateWindow()
 
     def about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}",
@@ -584,8 +619,6 @@ class MainWindow(QMainWindow):
         s.setValue("last_view", self.controller.state.to_json())
         s.sync()  # UserSettings: written atomically, 0600, never through a link
         if isinstance(s, QSettings):  # a QSettings handed in (tests, benchmarks): at least make it private
-            from .app import make_private
-
             make_private(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -594,3 +627,12 @@ class MainWindow(QMainWindow):
         self.save_settings()
         super().closeEvent(event)
 
+
+def _opened_words(ds: Dataset) -> str:
+    """One short line for the status bar after a load; the notes themselves are in View > Data notes."""
+    name = ds.name if len(ds.name) <= 60 else ds.name[:45] + "…" + ds.name[-12:]
+    text = f"Opened {name}: {ds.n_rows:,} rows"
+    n_notes = sum(len(s.notes) for s in ds.sources)
+    if n_notes:
+        text += f" - {n_notes} note{'s' if n_notes != 1 else ''} on how the data was read: View > Data notes"
+    return text + "."

@@ -227,7 +227,7 @@ class MapPanel(QWidget):
         write_bytes_atomic(path, data)
 
     def save_dialog(self, kind: str, folder: str = "") -> str | None:
-        from .chart_image import save_image_dialog
+        from .chart.image import save_image_dialog
 
         synthetic = bool(self._heading) and self._heading[0].startswith("Synthetic")
         return save_image_dialog(self, "map", kind, folder, synthetic, self.save)

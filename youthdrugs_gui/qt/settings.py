@@ -47,6 +47,20 @@ class SettingsStore(Protocol):
 
 
 # ---- what each setting must look like -------------------------------------------------------------------
+def make_private(settings: SettingsStore) -> None:
+    """Owner-only permissions on the settings file and its folder (POSIX); never fails, and never changes
+    a mode through a link (a linked folder or file is left as it is)."""
+    if os.name != "posix" or not settings.fileName():
+        return
+    path = Path(settings.fileName())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return
+    safeio.make_private(path.parent, folder=True)
+    safeio.make_private(path)
+
+
 def _json(raw: object, limit: int = MAX_JSON_VALUE) -> object:
     """Plain data from a JSON text setting, or _BAD."""
     if not isinstance(raw, str) or len(raw) > limit:

@@ -1,14 +1,24 @@
-"""The table: a model over the engine's row indices and the data set's per-column arrays (no frame
-copy on a filter change, no .iloc per cell), and a view that sorts, copies and hides columns."""
+"""The table: a model over the row indices the controller publishes and the data set's per-column
+arrays (no frame copy on a filter change, no .iloc per cell), and a view that asks for a sort, copies,
+hides columns and says so when no rows match."""
 from __future__ import annotations
-
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.dataset import Dataset
 from ..core.schema import Role
@@ -60,45 +70,26 @@ class _Column:
 
 
 class TableModel(QAbstractTableModel):
-    """Rows are the engine's result (optionally re-ordered by a sort); columns the data set's."""
-
-    sort_changed = Signal(int, object)  # column, Qt.SortOrder
+    """Rows are the ones the controller publishes, in the order given; columns the data set's."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._cols: list[_Column] = []
         self._rows = np.zeros(0, dtype=np.int64)
-        self._base_rows = self._rows
-        self._sorter: Callable[[np.ndarray, str, bool], np.ndarray] | None = None
-        self._sort_later: Callable[..., bool] | None = None
-        self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # ---- feeding ---------------------------------------------------------------------------
-    def set_dataset(self, ds: Dataset, sorter: Callable[[np.ndarray, str, bool], np.ndarray] | None,
-                    sort_later: Callable[..., bool] | None = None) -> None:
-        """sorter(rows, column, descending) sorts now; sort_later(rows, column, descending, done), if
-        given, may instead sort off the UI thread (large data) and call done(sorted rows), returning
-        whether it will."""
+    def set_dataset(self, ds: Dataset) -> None:
+        """The data set's columns, and no rows until they are published."""
         self.beginResetModel()
         self._cols = [_Column(ds, c) for c in ds.columns]
-        self._rows = self._base_rows = np.zeros(0, dtype=np.int64)
-        self._sorter = sorter
-        self._sort_later = sort_later
-        self._sort = None
+        self._rows = np.zeros(0, dtype=np.int64)
         self.endResetModel()
 
     def set_rows(self, rows: np.ndarray) -> None:
-        """New filtered rows (ascending); the current sort, if any, is kept."""
+        """Show these data-set rows, in this order."""
         self.beginResetModel()
-        self._base_rows = rows
-        self._rows = self._sorted(rows)
+        self._rows = rows
         self.endResetModel()
-
-    def _sorted(self, rows: np.ndarray) -> np.ndarray:
-        if self._sort is None or self._sorter is None or not len(rows):
-            return rows
-        col, order = self._sort
-        return self._sorter(rows, self._cols[col].name, order == Qt.SortOrder.DescendingOrder)
 
     @property
     def rows(self) -> np.ndarray:
@@ -149,30 +140,6 @@ class TableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._cols):
-            return
-        key = (column, order)
-        self._sort = key
-        rows = self._base_rows
-        later = self._sort_later
-        if later is not None and len(rows) and later(
-                rows, self._cols[column].name, order == Qt.SortOrder.DescendingOrder,
-                lambda ordered: self._sorted_arrived(rows, key, ordered)):
-            self.sort_changed.emit(column, order)  # the rows follow when they are sorted
-            return
-        self.layoutAboutToBeChanged.emit()
-        self._rows = self._sorted(rows)
-        self.layoutChanged.emit()
-        self.sort_changed.emit(column, order)
-
-    def _sorted_arrived(self, rows: np.ndarray, key: tuple[int, Qt.SortOrder], ordered: np.ndarray) -> None:
-        if rows is not self._base_rows or key != self._sort:
-            return  # the rows or the sort changed meanwhile; that change brings its own order
-        self.layoutAboutToBeChanged.emit()
-        self._rows = ordered
-        self.layoutChanged.emit()
-
     # ---- copying -----------------------------------------------------------------------------
     def block_text(self, rows: list[int], cols: list[int]) -> str:
         """Tab-separated text of the given view rows and columns, with a header line."""
@@ -187,16 +154,68 @@ def _clean(text: str) -> str:
     return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-class TableView(QTableView):
-    """Sortable by header click, columns hidden from the header's menu, Ctrl+C copies with headers."""
+class EmptyNotice(QFrame):
+    """Shown over the table when no rows match: what matched nothing, and the two ways out."""
 
-    columns_visibility_changed = Signal()
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("empty_notice")
+        self.setAccessibleName("No rows match")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.title = QLabel("<b>No rows match these filters</b>")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text.setAccessibleName("Filters that match nothing")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reset_button = QPushButton("&Reset filters")
+        self.reset_button.setToolTip("Clear every filter and show all rows (Ctrl+R)")
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.setToolTip("Take back the last filter change (Ctrl+Z)")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addWidget(self.title, 0, Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(self.text)
+        lay.addLayout(buttons)
+        self.hide()
+
+    def show_words(self, words: str) -> None:
+        """Say which filters matched nothing (their description in words)."""
+        self.text.setText(f"Filters in force: {words}\n\nChange one of them, or:")
+        self.text.setToolTip(words)
+        self.place()
+        self.show()
+        self.raise_()
+
+    def place(self) -> None:
+        """Centre the notice in its parent, at most 460 pixels wide."""
+        area = self.parentWidget().rect()
+        width = max(160, min(460, area.width() - 24))
+        self.setFixedWidth(width)
+        self.adjustSize()
+        self.move(area.center().x() - width // 2, max(8, area.center().y() - self.height() // 2))
+
+
+class TableView(QTableView):
+    """Sorted by header click (asked of the controller: `sort_requested`), columns hidden from the
+    header's menu, Ctrl+C copies with headers; over an empty table, a notice saying why."""
+
+    sort_requested = Signal(object, bool)  # column name (None: the data's own order), descending
+    reset_requested = Signal()
+    undo_requested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Data table")
+        self.setToolTip("The rows that match the filters. Click a column header to sort; right-click it to "
+                        "hide columns; Ctrl+C copies the selected cells")
         self.setTabKeyNavigation(False)  # Tab leaves the table (arrows move inside it): no keyboard trap
-        self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
@@ -205,14 +224,55 @@ class TableView(QTableView):
         h = self.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         h.setSectionsMovable(True)
+        h.setSectionsClickable(True)
         h.setHighlightSections(False)
         h.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         h.customContextMenuRequested.connect(self._header_menu)
         h.setSortIndicatorShown(True)
         h.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        h.sectionClicked.connect(self._header_clicked)
         v = self.verticalHeader()
         v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         v.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.empty_notice = EmptyNotice(self.viewport())
+        self.empty_notice.reset_button.clicked.connect(self.reset_requested)
+        self.empty_notice.undo_button.clicked.connect(self.undo_requested)
+
+    # ---- sorting: the view asks, the controller orders ---------------------------------------
+    def _header_clicked(self, section: int) -> None:
+        """The header has already turned its sort mark: ask for that order."""
+        h = self.horizontalHeader()
+        if h.sortIndicatorSection() == section:
+            self.sortByColumn(section, h.sortIndicatorOrder())
+
+    def sortByColumn(self, column: int, order: Qt.SortOrder) -> None:  # noqa: N802 - Qt's name
+        """Show the sort mark and ask for the rows in that order (column -1: the data's own order)."""
+        self.show_sort(column, order)
+        if 0 <= column < self.model().columnCount():
+            self.sort_requested.emit(self.model().column_name(column), order == Qt.SortOrder.DescendingOrder)
+        else:
+            self.sort_requested.emit(None, False)
+
+    def show_sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Set the header's sort mark without asking for anything."""
+        h = self.horizontalHeader()
+        h.blockSignals(True)
+        h.setSortIndicator(column, order)
+        h.blockSignals(False)
+        h.viewport().update()
+
+    # ---- no rows -------------------------------------------------------------------------------
+    def show_empty(self, words: str | None) -> None:
+        """With words, say over the table that no rows match them; with None, hide the notice."""
+        if words is None:
+            self.empty_notice.hide()
+        else:
+            self.empty_notice.show_words(words)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.empty_notice.isVisible():
+            self.empty_notice.place()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -257,12 +317,10 @@ class TableView(QTableView):
         if not visible and shown == [column]:
             return  # keep at least one column
         self.setColumnHidden(column, not visible)
-        self.columns_visibility_changed.emit()
 
     def show_all_columns(self) -> None:
         for c in range(self.model().columnCount()):
             self.setColumnHidden(c, False)
-        self.columns_visibility_changed.emit()
 
     def visible_columns(self) -> list[str]:
         """Names of the shown columns, in the order shown."""

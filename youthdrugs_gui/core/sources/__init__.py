@@ -5,7 +5,7 @@
     detect_format(path) -> "generic" | "policeuk" | "homeoffice" | "yjb"
     describe_mapping(ds) -> str
 
-Each file is read by `_read` (what kind of file it is comes from its first bytes, not its name), its
+Each file is read by `reading` (what kind of file it is comes from its first bytes, not its name), its
 format is recognised from its headers (and, for police.uk, its name), and one importer module per
 format turns it into canonical columns. Every failure a user can cause is a LoadError or MappingError
 naming the file and saying what to do; anything else that goes wrong while reading a file is reported
@@ -22,10 +22,13 @@ import pandas as pd
 from .. import schema
 from ..dataset import Dataset, SourceFile, concat
 from ..errors import LoadError, MappingError, YouthDrugsError
-from . import _read, generic, homeoffice, policeuk, yjb
-from ._common import FORMATS, Imported, Options, Ticker, quote_list
-from ._read import RawTable, check_path, read_bytes, stream_table, table_from_bytes
+from ..spellings import measure_value, normalise_force
+from . import generic, homeoffice, policeuk, yjb
+from ._common import Imported, Options, Ticker, quote_list
+from .memory import check_memory, is_large, lean_memory
+from .reading import check_path, read_bytes, stream_table, table_from_bytes
 from .sample import load_sample
+from .tables import RawTable
 
 __all__ = ["load_files", "load_sample", "detect_format", "describe_mapping", "FORMATS"]
 
@@ -39,18 +42,15 @@ log.addHandler(logging.NullHandler())
 # safety net hiding it.
 _SAFETY_NET = True
 
+_BUILDERS = {module.FORMAT: module.build for module in (generic, policeuk, homeoffice, yjb)}
+FORMATS: tuple[str, ...] = tuple(_BUILDERS)
 _FORMAT_ALIASES = {
-    "generic": "generic", "csv": "generic", "table": "generic", "xlsx": "generic", "excel": "generic",
-    "ods": "generic", "parquet": "generic",
-    "policeuk": "policeuk", "police.uk": "policeuk", "police-uk": "policeuk", "stopandsearch": "policeuk",
-    "homeoffice": "homeoffice", "ho": "homeoffice", "home-office": "homeoffice",
-    "yjb": "yjb", "youthjusticeboard": "yjb",
-}
-_BUILDERS = {
-    "generic": generic.build,
-    "policeuk": policeuk.build,
-    "homeoffice": homeoffice.build,
-    "yjb": yjb.build,
+    **{name: name for name in FORMATS},
+    "csv": "generic", "table": "generic", "xlsx": "generic", "excel": "generic", "ods": "generic",
+    "parquet": "generic",
+    "police.uk": "policeuk", "police-uk": "policeuk", "stopandsearch": "policeuk",
+    "ho": "homeoffice", "home-office": "homeoffice",
+    "youthjusticeboard": "yjb",
 }
 
 
@@ -78,7 +78,7 @@ def _guess_format(raw: RawTable) -> str:
 def _check_force(force: str | None) -> str | None:
     if force is None or not str(force).strip():
         return None
-    f = schema.normalise_force(force)
+    f = normalise_force(force)
     if f is None:
         raise LoadError(f"{force!r} is not a police force of England and Wales. Use one of: "
                         f"{', '.join(schema.FORCE_NAMES)}.")
@@ -135,14 +135,14 @@ def load_files(
     )
     checked = [check_path(p) for p in plist]
     sizes = [max(1, _size(p)) for p in checked]
-    _read.check_memory(checked, sizes)
+    check_memory(checked, sizes)
     total = float(sum(sizes))
     datasets: list[Dataset] = []
     used_headers: set[str] = set()
     done = 0.0
     for p, size in zip(checked, sizes):
         sub = ticker.sub(done / total, (done + size) / total)
-        with _read.lean_memory(active=_read.is_large(p, size)):
+        with lean_memory(active=is_large(p, size)):
             ds, used = _load_one(p, fmt, opts, sub)
         datasets.append(ds)
         used_headers |= used
@@ -175,8 +175,6 @@ def load_files(
 def _clean_measure(measure: str | None) -> str | None:
     if measure is None or not str(measure).strip():
         return None
-    from ._normalise import measure_value
-
     return measure_value(str(measure))
 
 

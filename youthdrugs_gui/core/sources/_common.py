@@ -1,17 +1,15 @@
-"""Small pieces every importer shares: progress/cancel plumbing, the options a load was asked for, and
-what an importer hands back."""
+"""Small pieces every importer shares: progress/cancel plumbing, the options a load was asked for,
+what an importer hands back, and columns of one value."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
 from ..errors import CancelledError
-
-FORMATS: tuple[str, ...] = ("generic", "policeuk", "homeoffice", "yjb")
-
 
 class Ticker:
     """Reports progress into a sub-range of 0..1 and raises CancelledError as soon as the user cancels.
@@ -99,3 +97,8 @@ def find_roles(headers: list[str], roles: dict[str, tuple[str, ...]]) -> dict[st
                 found[role] = keys[n]
                 break
     return found
+
+
+def constant(n: int, value: str, name: str) -> pd.Series:
+    """A categorical column of n rows that all hold `value` (the force a file name gives, a measure ...)."""
+    return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[value]), name=name)

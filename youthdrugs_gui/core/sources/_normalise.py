@@ -32,6 +32,8 @@ import pandas as pd
 from .. import schema
 from ..dataset import codes_and_values
 from ..schema import NOT_RECORDED
+from ..spellings import (is_missing_word, is_suppressed, label_key, normalise_area_level, normalise_force,
+                         strip_period_prefix, wider_area)
 from ._common import plural, quote_list
 
 # Above this many distinct values a column is free text or an identifier: spellings are not merged.
@@ -47,17 +49,6 @@ _NUMBER_WORDS = frozenset(
     "zero nought no none one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
     "million a and few several dozen".split()
-)
-
-_MISSING_WORDS = frozenset(
-    schema.normalise_header(w)
-    for w in ("unknown", "not known", "not recorded", "n/k", "nk", "n/a", "na", "not stated", "not available",
-              "missing", "none", "null", "nan", "-", "--", "not specified")
-)
-# Cells that official tables use for a suppressed or unavailable count.
-_SUPPRESSED = frozenset(
-    ("[c]", "[x]", "[z]", "[u]", "[low]", "c", "x", "z", "*", "**", "..", ".", "-", "--", ":", "~", "n/a", "na",
-     "nan", "null", "none", "[na]", "suppressed", "[suppressed]", "<5", "< 5", "<3", "< 3", "<10", "< 10")
 )
 
 
@@ -155,11 +146,12 @@ def as_text(s: pd.Series) -> pd.Series:
 
 def recode(s: pd.Series, fn: Callable[[str], str | None]) -> pd.Series:
     """Apply fn to every distinct value of a text categorical (None: make it missing)."""
-    s = s if _is_clean_cat(s) else as_text(s)
+    s = s if is_clean_text(s) else as_text(s)
     return rebuild(s.cat.codes.to_numpy(), [fn(c) for c in s.cat.categories], s.index, s.name)
 
 
-def _is_clean_cat(s: pd.Series) -> bool:
+def is_clean_text(s: pd.Series) -> bool:
+    """Whether a column is a categorical of strings already (as_text would give it back unchanged)."""
     return isinstance(s.dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in s.cat.categories[:50])
 
 
@@ -194,7 +186,7 @@ def count_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
             and not pd.api.types.is_bool_dtype(s.dtype):
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
         return codes, np.asarray(uniques, dtype=float), []
-    s = s if _is_clean_cat(s) else as_text(s)
+    s = s if is_clean_text(s) else as_text(s)
     cats = list(s.cat.categories)
     nums = np.array([np.nan if (x := parse_number(c)) is None else x for c in cats], dtype=float)
     return s.array.codes, nums, [c for c, x in zip(cats, nums) if np.isnan(x)]
@@ -229,32 +221,32 @@ def merge_spellings(s: pd.Series, *, strip_prefix: bool = True, quote: bool = Tr
     ('2015/16 onwards - '); the prefix-free, then the most frequent, then the least capitalised spelling
     is kept (and any prefix is removed). `quote`: the column is read as a category, so the note may
     quote spellings (see the quoting rule); otherwise it counts them."""
-    s = s if _is_clean_cat(s) else as_text(s)
+    s = s if is_clean_text(s) else as_text(s)
     cats = list(s.cat.categories)
-    if len(cats) < 2 and not (strip_prefix and cats and schema.strip_period_prefix(cats[0]) != cats[0]):
+    if len(cats) < 2 and not (strip_prefix and cats and strip_period_prefix(cats[0]) != cats[0]):
         return s, []
     if len(cats) > MERGE_MAX_VALUES:
         return s, []
     counts = value_counts(s)
     groups: dict[str, list[str]] = {}
     for c in cats:
-        groups.setdefault(schema.label_key(c), []).append(c)
+        groups.setdefault(label_key(c), []).append(c)
     chosen: dict[str, str] = {}
     merged: list[str] = []
     unquoted = 0
     may = quote and len(cats) <= QUOTE_MAX_DISTINCT
     prefixed = False
     for members in groups.values():
-        best = max(members, key=lambda v: (schema.strip_period_prefix(v) == v, counts.get(v, 0),
+        best = max(members, key=lambda v: (strip_period_prefix(v) == v, counts.get(v, 0),
                                            -sum(ch.isupper() for ch in v), -members.index(v)))
         if strip_prefix:
-            clean = schema.strip_period_prefix(best).strip() or best
+            clean = strip_period_prefix(best).strip() or best
             if clean != best:
                 prefixed = True
             best = clean
         for m in members:
             chosen[m] = best
-        spellings = [m for m in members if schema.strip_period_prefix(m).strip() != best]
+        spellings = [m for m in members if strip_period_prefix(m).strip() != best]
         if spellings and may and all(quotable(v) for v in spellings + [best]):
             merged.append(f"{quote_list(spellings, 3)} -> '{best}'")
         elif spellings:
@@ -279,7 +271,7 @@ def clean_text_column(s: pd.Series, header: str, *, quote: bool = False) -> tupl
     read as one of the program's categories (ethnicity ...), so notes may quote its values; a column
     kept under its own heading is never quoted (see the quoting rule)."""
     notes: list[str] = []
-    s = s if _is_clean_cat(s) else as_text(s)
+    s = s if is_clean_text(s) else as_text(s)
     if len(s.cat.categories) > MERGE_MAX_VALUES:
         return s, notes
     if not _DATEISH_HEADER.search(header):
@@ -304,10 +296,6 @@ def parse_number(text: str) -> float | None:
     return None
 
 
-def is_suppressed(text: str) -> bool:
-    return text.strip().lower() in _SUPPRESSED
-
-
 def numeric_values(s: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Numbers of a column (NaN where blank or not a number), a mask of the rows that held text which
     is not a number, and those distinct texts."""
@@ -330,7 +318,7 @@ def looks_numeric(s: pd.Series, share: float = 0.9) -> bool:
     n_sup = 0
     sup = {t for t in texts if is_suppressed(t)}
     if sup:
-        ss = as_text(s) if not _is_clean_cat(s) else s
+        ss = as_text(s) if not is_clean_text(s) else s
         sup_mask = lookup(ss, np.array([c in sup for c in ss.cat.categories], dtype=bool), False)
         n_sup = int((bad & sup_mask).sum())
     n_bad = int(bad.sum()) - n_sup
@@ -348,10 +336,6 @@ def exact_age(text: str) -> int | None:
         return None
     a = int(m.group(1))
     return a if 0 <= a <= 120 else None
-
-
-def is_missing_word(text: str) -> bool:
-    return schema.normalise_header(text) in _MISSING_WORDS or text.strip() in ("-", "--", "?")
 
 
 def band_label(text: str) -> str:
@@ -396,7 +380,7 @@ def split_age(s: pd.Series, header: str, prefer: str = schema.AGE_BAND) -> tuple
     holds exact ages when at least as many rows hold a whole number of years as hold a band; then
     values that are neither ('-3', '170', '12.5') become missing, with a note. Words such as 'Unknown'
     and blanks become missing (shown as 'Not recorded'); a column with no age at all keeps `prefer`."""
-    s = s if _is_clean_cat(s) else as_text(s)
+    s = s if is_clean_text(s) else as_text(s)
     counts = value_counts(s)
     blank = n_missing(s)
     missing_words = {c for c in counts if is_missing_word(c)}
@@ -463,77 +447,12 @@ def has_adults(frame: pd.DataFrame) -> bool:
     return False
 
 
-# ---- dimension normalisers -----------------------------------------------------------------------
-_ADULT_SEX = {
-    "male": "Male", "m": "Male", "males": "Male", "man": "Male", "men": "Male", "boys": "Male", "boy": "Male",
-    "female": "Female", "f": "Female", "females": "Female", "woman": "Female", "women": "Female",
-    "girls": "Female", "girl": "Female", "other": "Other", "unknown": "Unknown", "notknown": "Unknown",
-    "notstated": "Unknown",
-}
-
-
-def sex_value(v: str, adults: bool) -> str | None:
-    if is_missing_word(v) and schema.normalise_header(v) not in ("unknown", "notknown", "notstated"):
-        return None
-    if adults:
-        return _ADULT_SEX.get(schema.normalise_header(v), v.strip())
-    return schema.normalise_sex(v)
-
-
-_OUTCOME_KEYS = {schema.normalise_header(k): v for k, v in {
-    "no further action": "No further action",
-    "a no further action disposal": "No further action",
-    "nfa": "No further action",
-    "nothing found - no further action": "No further action",
-    "community resolution": "Community resolution",
-    "local resolution": "Community resolution",
-    "youth caution": "Youth caution",
-    "youth conditional caution": "Youth conditional caution",
-    "conviction": "Conviction",
-    "convicted": "Conviction",
-    "arrest": "Arrest",
-    "suspect arrested": "Arrest",
-    "khat or cannabis warning": "Khat or cannabis warning",
-    "khat / cannabis warning": "Khat or cannabis warning",
-    "cannabis warning": "Khat or cannabis warning",
-    "penalty notice for disorder": "Penalty notice for disorder",
-    "summons / charged by post": "Summons or charged by post",
-    "summons": "Summons or charged by post",
-    "suspect summonsed to court": "Summons or charged by post",
-    "caution (simple or conditional)": "Caution (simple or conditional)",
-    "caution": "Caution (simple or conditional)",
-    "offender cautioned": "Caution (simple or conditional)",
-}.items()}
-
-
-def outcome_value(v: str) -> str:
-    """One spelling per outcome across police.uk and Home Office tables ('A no further action disposal'
-    and 'No Further Action' -> 'No further action'); others as written."""
-    return _OUTCOME_KEYS.get(schema.normalise_header(v), v.strip())
-
-
-_MEASURE_KEYS: dict[str, str] = {}
-for _m in schema.MEASURES:
-    _MEASURE_KEYS[schema.normalise_header(_m)] = _m
-    _MEASURE_KEYS[schema.normalise_header(_m + "s")] = _m
-_MEASURE_KEYS.update({schema.normalise_header(k): v for k, v in {
-    "arrests": "Arrest", "stop and searches": "Stop and search", "stop search": "Stop and search",
-    "stop-and-search": "Stop and search", "searches": "Stop and search", "search": "Stop and search",
-    "recorded crime": "Recorded offence", "recorded offences": "Recorded offence", "offences": "Recorded offence",
-    "proven offences": "Proven offence", "proven": "Proven offence",
-}.items()})
-
-
-def measure_value(v: str) -> str:
-    return _MEASURE_KEYS.get(schema.normalise_header(v), v.strip())
-
-
 def force_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     """Canonical force names; names that match no force are kept as written and listed in a note."""
     unknown: list[str] = []
 
     def fix(v: str) -> str:
-        f = schema.normalise_force(v)
+        f = normalise_force(v)
         if f is None:
             unknown.append(v)
             return v
@@ -554,7 +473,7 @@ def _combos(cols: list[pd.Series]) -> tuple[np.ndarray, list[tuple[str | None, .
     key = np.zeros(n, dtype=np.int64)
     parts: list[list[str]] = []
     for c in cols:
-        c = c if _is_clean_cat(c) else as_text(c)
+        c = c if is_clean_text(c) else as_text(c)
         cats = list(c.cat.categories)
         key = key * (len(cats) + 1) + (c.array.codes.astype(np.int64) + 1)
         parts.append(cats)
@@ -589,16 +508,16 @@ def split_areas(out: dict[str, pd.Series], header: str = "police force") -> list
     for combo in combos:
         lv_text = combo[0] if level is not None else None
         place = combo[-1] if force is not None else None
-        lv = schema.normalise_area_level(lv_text) if lv_text is not None else None
+        lv = normalise_area_level(lv_text) if lv_text is not None else None
         if lv_text is not None and lv is None:
             unknown_levels.add(lv_text)
             lv = lv_text
-        wide = schema.wider_area(place) if place is not None else None
+        wide = wider_area(place) if place is not None else None
         if lv is None:
             lv = wide[0] if wide is not None else (schema.FORCE_AREA if place is not None else None)
         if place is None and lv_text is not None:  # the level column names the area itself (Home Office)
-            wide_lv = schema.wider_area(lv_text)
-            f = schema.normalise_force(lv_text)
+            wide_lv = wider_area(lv_text)
+            f = normalise_force(lv_text)
             place = wide_lv[1] if wide_lv is not None else (f if f is not None else lv_text)
         elif wide is not None:
             place = wide[1]
@@ -656,12 +575,12 @@ def financial_year_column(s: pd.Series, header: str) -> tuple[pd.Series, list[st
     out = recode(s, fix)
     notes = []
     if bad:
-        ss = s if _is_clean_cat(s) else as_text(s)
+        ss = s if is_clean_text(s) else as_text(s)
         counts = value_counts(ss)
         k = sum(counts.get(b, 0) for b in bad)
         shown = quote_values(bad, distinct=len(ss.cat.categories), limit=3)
         notes.append(f"{plural(k, 'row')} whose {header!r} is not a financial year ({shown}) set to {NOT_RECORDED}")
-    ss = s if _is_clean_cat(s) else as_text(s)
+    ss = s if is_clean_text(s) else as_text(s)
     bare = [c for c in ss.cat.categories if re.fullmatch(r"\s*\d{4}\s*", str(c))]
     if bare:
         first = bare[0].strip()
@@ -673,7 +592,7 @@ def financial_year_column(s: pd.Series, header: str) -> tuple[pd.Series, list[st
 
 def fy_parse_share(s: pd.Series) -> float:
     """Share of distinct non-blank values that read as a financial year."""
-    s = s if _is_clean_cat(s) else as_text(s)
+    s = s if is_clean_text(s) else as_text(s)
     cats = list(s.cat.categories)
     if not cats:
         return 0.0
@@ -763,7 +682,7 @@ def date_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
             and not pd.api.types.is_bool_dtype(s.dtype):
         return _serial_dates(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float), s.index), \
             [f"{header!r} held Excel date numbers; they were turned into dates"]
-    s = s if _is_clean_cat(s) else as_text(s)
+    s = s if is_clean_text(s) else as_text(s)
     cats = [str(c) for c in s.cat.categories]
     nums = [parse_number(c) for c in cats]
     if cats and all(n is not None and 1 <= n < 2958466 for n in nums):

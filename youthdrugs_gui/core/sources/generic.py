@@ -10,11 +10,16 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..dataset import MAX_FACET_VALUES, code_counts
+from ..dataset import MAX_FACET_VALUES
 from ..errors import LoadError, MappingError
-from . import _normalise as nz
-from ._common import Imported, Options, Ticker, plural, quote_list
-from ._read import RawTable
+from ..spellings import measure_value, normalise_drug_class, normalise_offence_type, outcome_value, sex_value
+from ._common import Imported, Options, Ticker, constant
+from ._normalise import (as_text, clean_text_column, date_column, financial_year_column, financial_year_of_dates,
+                         force_column, fy_parse_share, has_adults, looks_numeric, lookup, merge_spellings,
+                         numeric_values, parse_number, quotable, quote_values, recode, split_age, split_areas,
+                         trailing_rows_to_drop)
+from .counts import finish_counts
+from .tables import RawTable
 
 FORMAT = "generic"
 
@@ -128,15 +133,11 @@ def _find_column(raw: RawTable, header: str) -> str | None:
 
 
 # ---- the importer --------------------------------------------------------------------------------
-def constant(n: int, value: str, name: str) -> pd.Series:
-    return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[value]), name=name)
-
-
 def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Imported:
     ticker = ticker or Ticker()
     frame = raw.frame
     notes: list[str] = list(raw.notes)
-    k, more = nz.trailing_rows_to_drop(frame)
+    k, more = trailing_rows_to_drop(frame)
     if k:
         frame = frame.iloc[: len(frame) - k].reset_index(drop=True)
         frame = frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in frame.columns
@@ -188,15 +189,15 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
             continue
         s = frame[col]
         h = header_of(col)
-        if target == schema.COUNT and not nz.looks_numeric(s):
+        if target == schema.COUNT and not looks_numeric(s):
             if col in explicit:
-                _, _, texts = nz.numeric_values(s)
-                shown = [t for t in texts if nz.quotable(t)]  # the quoting rule: short labels only
-                what = f"text such as {nz.quote_values(texts, distinct=len(texts), limit=3)}" if shown else "text"
+                _, _, texts = numeric_values(s)
+                shown = [t for t in texts if quotable(t)]  # the quoting rule: short labels only
+                what = f"text such as {quote_values(texts, distinct=len(texts), limit=3)}" if shown else "text"
                 raise MappingError(f"{raw.name}: the column mapping makes {h!r} the count, but it holds {what}. "
                                    "Map a column of numbers to 'count'.")
             unassign(col, f"{h!r} holds text, so it was not used as the count; each row counts as 1")
-        elif target == schema.FINANCIAL_YEAR and col not in explicit and nz.fy_parse_share(s) < 0.5:
+        elif target == schema.FINANCIAL_YEAR and col not in explicit and fy_parse_share(s) < 0.5:
             unassign(col, f"{h!r} does not hold financial years, so it was kept as it is")
         elif target == schema.DATE and col not in explicit and not _mostly_dates(s):
             unassign(col, f"{h!r} does not hold dates, so it was kept as it is")
@@ -206,7 +207,7 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         if target not in (schema.AGE, schema.AGE_BAND):
             continue
         h = header_of(col)
-        kind, values, more = nz.split_age(frame[col], h, prefer=target)
+        kind, values, more = split_age(frame[col], h, prefer=target)
         if kind in out:  # both an exact-age and a band column: keep this one under its own header
             assign[col] = None
             continue
@@ -219,7 +220,7 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         mapping[h] = kind
         notes += more
         assign[col] = kind
-    adults = nz.has_adults(pd.DataFrame(out))
+    adults = has_adults(pd.DataFrame(out))
 
     for i, (col, target) in enumerate(assign.items()):
         ticker.tick(i / max(1, len(assign)))
@@ -234,34 +235,34 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         if target == schema.COUNT:
             out[target] = s  # converted below, once rows to leave out are known
         elif target == schema.FINANCIAL_YEAR:
-            out[target], more = nz.financial_year_column(s, h)
+            out[target], more = financial_year_column(s, h)
             notes += more
         elif target == schema.DATE:
-            out[target], more = nz.date_column(s, h)
+            out[target], more = date_column(s, h)
             notes += more
         elif target == schema.FORCE:
-            out[target], more = nz.force_column(s, h)
+            out[target], more = force_column(s, h)
             notes += more
         elif target == schema.SEX:
-            out[target] = nz.recode(s, lambda v: nz.sex_value(v, adults))
+            out[target] = recode(s, lambda v: sex_value(v, adults))
             if adults:
                 notes.append(f"{h!r} kept as Male/Female (not Boys/Girls) because the file also covers adults")
         elif target == schema.DRUG_CLASS:
-            out[target], more = nz.merge_spellings(nz.recode(s, schema.normalise_drug_class))
+            out[target], more = merge_spellings(recode(s, normalise_drug_class))
             notes += more
         elif target == schema.OFFENCE_TYPE:
-            out[target], more = nz.merge_spellings(nz.recode(s, schema.normalise_offence_type))
+            out[target], more = merge_spellings(recode(s, normalise_offence_type))
             notes += more
         elif target == schema.OUTCOME:
-            out[target], more = nz.merge_spellings(nz.recode(s, nz.outcome_value))
+            out[target], more = merge_spellings(recode(s, outcome_value))
             notes += more
         elif target == schema.MEASURE:
-            out[target], more = nz.merge_spellings(nz.recode(s, nz.measure_value))
+            out[target], more = merge_spellings(recode(s, measure_value))
             notes += more
         elif target == schema.AREA_LEVEL:
-            out[target] = nz.as_text(s)
+            out[target] = as_text(s)
         else:  # ethnicity and any other plain category: read as a category, so notes may quote it
-            out[target], more = nz.clean_text_column(s, h, quote=True)
+            out[target], more = clean_text_column(s, h, quote=True)
             notes += more
 
     # 4. everything else is kept under its own header
@@ -275,7 +276,7 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
 
     # 5. derived and constant columns
     if schema.FINANCIAL_YEAR not in out and schema.DATE in out:
-        out[schema.FINANCIAL_YEAR] = nz.financial_year_of_dates(out[schema.DATE])
+        out[schema.FINANCIAL_YEAR] = financial_year_of_dates(out[schema.DATE])
         notes.append("financial year worked out from the date (April to March)")
     if opts.force:
         if schema.FORCE in out:
@@ -289,7 +290,7 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         else:
             out[schema.MEASURE] = constant(n, opts.measure, schema.MEASURE)
 
-    notes += nz.split_areas(out)
+    notes += split_areas(out)
     order = {header_of(c): i for i, c in enumerate(frame.columns)}
     mapping = dict(sorted(mapping.items(), key=lambda kv: order.get(kv[0], len(order))))
     result = pd.DataFrame(out, copy=False)  # the columns were made above: no second copy of each
@@ -304,7 +305,7 @@ def _mostly_dates(s: pd.Series) -> bool:
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return True
     try:
-        vals, _ = nz.date_column(s, "date")
+        vals, _ = date_column(s, "date")
     except LoadError:  # dates written both ways at once: dates all the same, refused when read as such
         return True
     filled = s.notna().to_numpy() if not isinstance(s.dtype, pd.CategoricalDtype) else s.cat.codes.to_numpy() >= 0
@@ -318,7 +319,7 @@ def _all_numbers(cats) -> list[float] | None:
     leading zero): a column of ten million identifiers stops at its first value, not its last."""
     nums: list[float] = []
     for c in cats:
-        x = nz.parse_number(c)
+        x = parse_number(c)
         if x is None or (len(c) > 1 and c[0] == "0" and c[1].isdigit()):
             return None
         nums.append(x)
@@ -332,88 +333,13 @@ def _other_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
             return s, []
         if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
             return s, []
-        s = nz.as_text(s)
+        s = as_text(s)
     cats = s.cat.categories
     if len(cats) > MAX_FACET_VALUES:
         nums = _all_numbers(cats)
         if nums is not None:
-            return pd.Series(nz.lookup(s, np.array(nums, dtype=float), np.nan), index=s.index, name=s.name), []
-    return nz.clean_text_column(s, header)
+            return pd.Series(lookup(s, np.array(nums, dtype=float), np.nan), index=s.index, name=s.name), []
+    return clean_text_column(s, header)
 
 
-def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str], pd.DataFrame | None]:
-    """Turn the count column into numbers. Rows whose count is blank, or holds the shorthand of official
-    tables ('..', '[x]', '[c]', '*', '-'), or is not a number at all, cannot be added up: they leave the
-    rows and are kept as gaps instead (not available, or suppressed at source), never read as 0. Returns
-    the frame, notes saying how many of each, and the gaps: those rows without their count, with a
-    `mark` column ('[x]' not available, '[c]' suppressed at source, '[z]' not applicable).
-    The work is done once per distinct count, not per row: a column of ten million counts holds a few
-    hundred distinct values, and row-sized temporaries would multiply the memory a large file needs."""
-    if schema.COUNT not in frame.columns:
-        return frame, [], None
-    codes, nums, texts = nz.count_codes(frame[schema.COUNT])
-    rows_per = code_counts(codes, len(nums))
-    blank = len(codes) - int(rows_per.sum())
-    bad_cat = np.isnan(nums)
-    suppressed = {t for t in texts if nz.is_suppressed(t)}
-    notes: list[str] = []
-    if blank:
-        notes.append(f"{plural(blank, 'row')} with no count (a blank cell) kept as not available ([x]), not as 0")
-    bad = int(rows_per[bad_cat].sum())
-    if bad:
-        k = int(sum(n for t, n in zip(texts, rows_per[bad_cat]) if t in suppressed)) if suppressed else 0
-        if k:
-            notes.append(f"{plural(k, 'row')} whose count is suppressed or not available in the source "
-                         f"({quote_list([t for t in texts if t in suppressed], 4)}) kept as such, not as 0: "
-                         "they are not added into any total")
-        if bad - k:  # only number words ('two') are quoted: other text in a count cell may be anything
-            other = nz.quote_values([t for t in texts if t not in suppressed], distinct=0, limit=4, ok=nz.count_word)
-            notes.append(f"{plural(bad - k, 'row')} whose count is not a number ({other}) kept as "
-                         "not available ([x]), not as 0")
-    used = ~bad_cat & (rows_per > 0)
-    good = nums[used]
-    if (good < 0).any():
-        raise LoadError(f"{name}: the count column holds a negative number ({good.min():g}); counts cannot be "
-                        "negative. Check the file.")
-    too_big = used & (~np.isfinite(np.where(bad_cat, 0, nums)) | (np.where(bad_cat, 0, nums) > 2**53))
-    if too_big.any():
-        first = nums[codes[int(np.argmax(nz.take_codes(codes, too_big, False)))]]
-        shown = f" ({first:,.0f})" if np.isfinite(first) else ""
-        raise LoadError(f"{name}: the count column holds a number too large to be a count{shown}. "
-                        "Check the file.")
-    if (np.mod(good, 1) != 0).any():
-        raise LoadError(f"{name}: the count column holds fractions; counts must be whole numbers. If it is a rate "
-                        "or a percentage, map another column to the count.")
-    whole = np.where(used, nums, 0).astype(np.int64)  # values no row uses never reach a row
-    texts_all = _texts_of(frame[schema.COUNT], len(nums))
-    frame = frame.assign(**{schema.COUNT: nz.take_codes(codes, whole, 0)})
-    gaps = None
-    if bad or blank:
-        drop = nz.take_codes(codes, bad_cat, True)
-        marks = np.array([_gap_mark(t) if np.isnan(x) else "" for t, x in zip(texts_all, nums)], dtype=object)
-        gaps = frame.loc[drop].drop(columns=[schema.COUNT]).reset_index(drop=True)
-        gaps["mark"] = nz.take_codes(codes[drop], marks, "[x]")
-        frame = frame.loc[~drop].reset_index(drop=True)
-        if len(frame) == 0:
-            raise LoadError(f"{name}: no row has a count that is a number, so there is nothing to show.")
-    return frame, notes, gaps
-
-
-def _texts_of(s: pd.Series, n: int) -> list[str]:
-    """The distinct texts of a count column, in the order of nz.count_codes."""
-    if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype):
-        return [""] * n
-    s = s if nz._is_clean_cat(s) else nz.as_text(s)
-    return [str(c) for c in s.cat.categories]
-
-
-_SOURCE_MARKS = {"[c]": "[c]", "c": "[c]", "*": "[c]", "**": "[c]", "suppressed": "[c]", "[suppressed]": "[c]",
-                 "<5": "[c]", "< 5": "[c]", "<3": "[c]", "< 3": "[c]", "<10": "[c]", "< 10": "[c]",
-                 "[low]": "[c]", "~": "[c]", "[z]": "[z]", "z": "[z]"}
-
-
-def _gap_mark(text: str) -> str:
-    return _SOURCE_MARKS.get(text.strip().lower(), "[x]")
-
-
-__all__ = ["FORMAT", "build", "parse_mapping", "finish_counts", "constant"]
+__all__ = ["FORMAT", "build", "parse_mapping"]

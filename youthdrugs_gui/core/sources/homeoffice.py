@@ -21,10 +21,12 @@ import pandas as pd
 from .. import schema
 from ..errors import LoadError
 from ..schema import NOT_RECORDED
-from . import _normalise as nz
-from ._common import Imported, Options, Ticker, find_roles, plural, quote_list
-from ._read import RawTable
-from .generic import constant, finish_counts
+from ..spellings import outcome_value, sex_value
+from ._common import Imported, Options, Ticker, constant, find_roles, plural, quote_list
+from ._normalise import (as_text, clean_text_column, financial_year_column, force_column, has_adults, merge_spellings,
+                         numeric_values, recode, split_age, split_areas, value_counts)
+from .counts import finish_counts
+from .tables import RawTable
 
 FORMAT = "homeoffice"
 
@@ -108,26 +110,26 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
     # year and quarter
     if (t := take("fy_end")) is not None:
         s, h = t
-        out[schema.FINANCIAL_YEAR] = nz.recode(s, lambda v: schema.normalise_financial_year(v, bare_year_is_end=True))
+        out[schema.FINANCIAL_YEAR] = recode(s, lambda v: schema.normalise_financial_year(v, bare_year_is_end=True))
         mapping[h] = schema.FINANCIAL_YEAR
         notes.append(f"{h!r} is the year in which the financial year ends (2021 = 2020-21)")
     else:
         s, h = take("fy")  # type: ignore[misc]
-        out[schema.FINANCIAL_YEAR], more = nz.financial_year_column(s, h)
+        out[schema.FINANCIAL_YEAR], more = financial_year_column(s, h)
         mapping[h] = schema.FINANCIAL_YEAR
         notes += more
     qm = take("quarter_month")
     pl = take("period_length")
     q = take("quarter")
     quarterly = q is not None
-    if pl is not None and any("quarter" in v.lower() for v in nz.value_counts(nz.as_text(pl[0]))):
+    if pl is not None and any("quarter" in v.lower() for v in value_counts(as_text(pl[0]))):
         quarterly = True
-    if qm is not None and len(nz.value_counts(nz.as_text(qm[0]))) > 1:
+    if qm is not None and len(value_counts(as_text(qm[0]))) > 1:
         quarterly = True
     source = q if q is not None else (qm if quarterly else None)
     if source is not None:
         src, h = source
-        out["quarter"] = nz.recode(src, lambda v: _QUARTERS.get(v.strip().lower(), v))
+        out["quarter"] = recode(src, lambda v: _QUARTERS.get(v.strip().lower(), v))
         mapping[h] = "quarter"
         notes.append(f"quarter of the financial year taken from {h!r}")
     dropped = [t[1] for t in (qm, pl) if t is not None and t is not source]
@@ -141,37 +143,37 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
     # West Midlands Police); wider areas get their own level and never appear as police forces
     if (t := take("level")) is not None:
         s, h = t
-        out[schema.AREA_LEVEL] = nz.as_text(s)
+        out[schema.AREA_LEVEL] = as_text(s)
         mapping[h] = schema.AREA_LEVEL
     if (t := take("force")) is not None:
         s, h = t
-        out[schema.FORCE], more = nz.force_column(s, h)
+        out[schema.FORCE], more = force_column(s, h)
         mapping[h] = schema.FORCE
         notes += more
-    notes += nz.split_areas(out)
+    notes += split_areas(out)
     for role in ("region", "geocode"):
         if (t := take(role)) is not None:
             s, h = t
-            out[role], _ = nz.merge_spellings(nz.as_text(s), strip_prefix=False)
+            out[role], _ = merge_spellings(as_text(s), strip_prefix=False)
             mapping[h] = role
 
     # who
     if (t := take("age")) is not None:
         s, h = t
-        kind, vals, more = nz.split_age(s, h)
+        kind, vals, more = split_age(s, h)
         out[kind] = vals
         mapping[h] = kind
         notes += more
     else:
         out[schema.AGE_BAND] = constant(n, "10-17", schema.AGE_BAND)
         notes.append("every row is about children aged 10-17 (the table has no finer ages)")
-    adults = nz.has_adults(pd.DataFrame(out))
+    adults = has_adults(pd.DataFrame(out))
     if (t := take("sex")) is not None:
         s, h = t
-        ss = nz.as_text(s)
-        counts = nz.value_counts(ss)
+        ss = as_text(s)
+        counts = value_counts(ss)
         check = [v for v in counts if schema.normalise_header(v) == "checkthisvalue"]
-        out[schema.SEX] = nz.recode(ss, lambda v: None if v in check else nz.sex_value(v, adults))
+        out[schema.SEX] = recode(ss, lambda v: None if v in check else sex_value(v, adults))
         mapping[h] = schema.SEX
         if check:
             k = sum(counts[v] for v in check)
@@ -181,7 +183,7 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
             notes.append(f"{h!r} kept as Male/Female (not Boys/Girls) because the table also covers adults")
     if (t := take("ethnicity")) is not None:
         s, h = t
-        out[schema.ETHNICITY], more = nz.merge_spellings(nz.as_text(s))
+        out[schema.ETHNICITY], more = merge_spellings(as_text(s))
         mapping[h] = schema.ETHNICITY
         notes += [m.replace(f"column '{s.name}'", f"column {h!r}") for m in more]
     ticker.tick(0.5)
@@ -189,10 +191,10 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
     # what
     if (t := take("offence_group")) is not None:
         s, h = t
-        out["offence_group"], more = nz.merge_spellings(nz.as_text(s))
+        out["offence_group"], more = merge_spellings(as_text(s))
         mapping[h] = "offence_group"
         notes += more
-        groups = list(nz.value_counts(out["offence_group"]))
+        groups = list(value_counts(out["offence_group"]))
         drug = [g for g in groups if "drug" in g.lower()]
         if drug:
             notes.append(f"{quote_list(drug)} in 'Offence group' is the Home Office group of all drug offences "
@@ -203,21 +205,21 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
                          "or only after that year, so compare years across the change with care")
     if (t := take("reason_for_search")) is not None:
         s, h = t
-        out["reason_for_search"], more = nz.merge_spellings(nz.as_text(s))
+        out["reason_for_search"], more = merge_spellings(as_text(s))
         mapping[h] = "reason_for_search"
         notes += more
-        drug = [g for g in nz.value_counts(out["reason_for_search"]) if "drug" in g.lower()]
+        drug = [g for g in value_counts(out["reason_for_search"]) if "drug" in g.lower()]
         if drug:
             notes.append(f"searches for drugs are those with the reason {quote_list(drug)}")
     for role, name in (("legislation", "legislation"), ("link", "outcome_link")):
         if (t := take(role)) is not None:
             s, h = t
-            out[name], more = nz.merge_spellings(nz.as_text(s))
+            out[name], more = merge_spellings(as_text(s))
             mapping[h] = name
             notes += more
     if (t := take("outcome")) is not None:
         s, h = t
-        out[schema.OUTCOME], more = nz.merge_spellings(nz.recode(s, nz.outcome_value))
+        out[schema.OUTCOME], more = merge_spellings(recode(s, outcome_value))
         mapping[h] = schema.OUTCOME
         notes += more
     out[schema.MEASURE] = constant(n, measure, schema.MEASURE)
@@ -230,7 +232,7 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         if c in used:
             continue
         name = c if c not in schema.CANONICAL and c not in out else f"{c} (as written)"
-        out[name], more = nz.clean_text_column(frame[c], raw.headers.get(c) or c) \
+        out[name], more = clean_text_column(frame[c], raw.headers.get(c) or c) \
             if not _is_number(frame[c]) else (frame[c], [])
         notes += more
     ticker.tick(0.8)
@@ -254,7 +256,7 @@ def _is_number(s: pd.Series) -> bool:
 
 def _describe_missing_counts(frame: pd.DataFrame) -> str:
     """'England and Wales 2017-18' for the rows whose count is blank."""
-    vals, bad, _ = nz.numeric_values(frame[schema.COUNT])
+    vals, bad, _ = numeric_values(frame[schema.COUNT])
     blank = np.isnan(vals) & ~bad
     if not blank.any():
         return ""

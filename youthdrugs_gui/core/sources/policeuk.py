@@ -25,10 +25,11 @@ import pandas as pd
 from .. import schema
 from ..errors import LoadError
 from ..schema import NOT_RECORDED
-from . import _normalise as nz
-from ._common import Imported, Options, Ticker, plural
-from ._read import RawTable
-from .generic import constant
+from ..spellings import is_missing_word, normalise_force, outcome_value, sex_value
+from ._common import Imported, Options, Ticker, constant, plural
+from ._normalise import (as_text, band_label, clean_text_column, date_column, financial_year_of_dates, merge_spellings,
+                         n_missing, numeric_values, recode)
+from .tables import RawTable
 
 FORMAT = "policeuk"
 LABEL = "police.uk stop-and-search"
@@ -50,7 +51,7 @@ def force_from_name(file_name: str) -> str | None:
     if not m:
         return None
     slug = m.group("slug").lower()
-    return schema.FORCE_BY_SLUG.get(slug) or schema.normalise_force(slug.replace("-", " "))
+    return schema.FORCE_BY_SLUG.get(slug) or normalise_force(slug.replace("-", " "))
 
 
 def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Imported:
@@ -73,10 +74,11 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         force = opts.force
         notes.append(f"police force {force} as chosen when loading (the file name does not say)")
     else:
-        raise LoadError(
-            f"{raw.name} is a police.uk stop-and-search file, but its name does not say which police force it "
-            "is from. Give the file back its police.uk name (such as 2020-01-derbyshire-stop-and-search.csv), "
-            "or say which force it is when loading it (in the command line: --police-force Derbyshire).")
+        said = (f"{raw.name} is a police.uk stop-and-search file, but its name does not say which police force "
+                "it is from. Give the file back its police.uk name (such as 2020-01-derbyshire-stop-and-search.csv), "
+                "or say which force it is when loading it")
+        raise LoadError(f"{said} (in the command line: --police-force Derbyshire).",
+                        gui_message=f"{said} (File > Open with options, then choose the police force).")
 
     out: dict[str, pd.Series] = {}
     mapping: dict[str, str] = {}
@@ -91,30 +93,30 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
     out[schema.FORCE] = constant(n, force, schema.FORCE)
 
     c = col("date")
-    dates, more = nz.date_column(frame[c], raw.headers.get(c) or c)
+    dates, more = date_column(frame[c], raw.headers.get(c) or c)
     out[schema.DATE] = dates
-    out[schema.FINANCIAL_YEAR] = nz.financial_year_of_dates(dates)
+    out[schema.FINANCIAL_YEAR] = financial_year_of_dates(dates)
     mapping[raw.headers.get(c) or c] = schema.DATE
     notes += more
     notes.append("financial year worked out from the date of each search (April to March)")
     ticker.tick(0.3)
 
     c = col("agerange")
-    s = nz.as_text(frame[c]) if not isinstance(frame[c].dtype, pd.CategoricalDtype) else frame[c]
-    blank = nz.n_missing(s)
-    out[schema.AGE_BAND] = nz.recode(s, lambda v: None if nz.is_missing_word(v) else nz.band_label(v))
+    s = as_text(frame[c]) if not isinstance(frame[c].dtype, pd.CategoricalDtype) else frame[c]
+    blank = n_missing(s)
+    out[schema.AGE_BAND] = recode(s, lambda v: None if is_missing_word(v) else band_label(v))
     mapping[raw.headers.get(c) or c] = schema.AGE_BAND
     if blank:
         notes.append(f"{plural(blank, 'row')} with a blank age range set to {NOT_RECORDED}")
 
     c = col("gender")
     if c is not None:
-        out[schema.SEX] = nz.recode(frame[c], lambda v: nz.sex_value(v, adults=True))
+        out[schema.SEX] = recode(frame[c], lambda v: sex_value(v, adults=True))
         mapping[raw.headers.get(c) or c] = schema.SEX
         notes.append("gender kept as Male/Female/Other, not Boys/Girls: police.uk records cover adults too")
 
     c = col("outcome")
-    out[schema.OUTCOME], more = nz.merge_spellings(nz.recode(frame[c], nz.outcome_value))
+    out[schema.OUTCOME], more = merge_spellings(recode(frame[c], outcome_value))
     mapping[raw.headers.get(c) or c] = schema.OUTCOME
     notes += more
     ticker.tick(0.6)
@@ -129,10 +131,10 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         header = raw.headers.get(name) or name
         target = name if name not in schema.CANONICAL else f"{name} (as written)"
         if header in _NUMERIC:
-            vals, _, _ = nz.numeric_values(s)
+            vals, _, _ = numeric_values(s)
             out[target] = pd.Series(vals, name=target)
         else:
-            out[target], more = nz.clean_text_column(s, header)
+            out[target], more = clean_text_column(s, header)
             notes += more
     ticker.tick(1.0)
     dupes = int(pd.DataFrame({k: v for k, v in out.items()}).duplicated().sum()) if n < 2_000_000 else 0

@@ -13,10 +13,11 @@ import pandas as pd
 
 from .. import schema
 from ..errors import LoadError
-from . import _normalise as nz
-from ._common import Imported, Options, Ticker, find_roles, quote_list
-from ._read import RawTable
-from .generic import constant, finish_counts
+from ._common import Imported, Options, Ticker, constant, find_roles, quote_list
+from ._normalise import (as_text, clean_text_column, financial_year_column, fix_excel_bands, force_column,
+                         merge_spellings, split_areas, value_counts)
+from .counts import finish_counts
+from .tables import RawTable
 
 FORMAT = "yjb"
 LABEL = "YJB proven offences"
@@ -72,17 +73,17 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         return frame[c], raw.headers.get(c) or c
 
     s, h = take("fy")
-    out[schema.FINANCIAL_YEAR], more = nz.financial_year_column(s, h)
+    out[schema.FINANCIAL_YEAR], more = financial_year_column(s, h)
     mapping[h] = schema.FINANCIAL_YEAR
     notes += more
     if (t := take("yjs")) is not None:
         s, h = t
-        out["yjs"], more = nz.merge_spellings(nz.as_text(s), strip_prefix=False)
+        out["yjs"], more = merge_spellings(as_text(s), strip_prefix=False)
         mapping[h] = "yjs"
         notes += more
     if (t := take("pcc")) is not None:
         s, h = t
-        out[schema.FORCE], more = nz.force_column(s, h)
+        out[schema.FORCE], more = force_column(s, h)
         mapping[h] = schema.FORCE
         notes += more
         notes.append(f"police force taken from the police and crime commissioner area ({h!r})")
@@ -92,22 +93,22 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
     for role in ("region", "country"):
         if (t := take(role)) is not None:
             s, h = t
-            out[role], _ = nz.merge_spellings(nz.as_text(s), strip_prefix=False)
+            out[role], _ = merge_spellings(as_text(s), strip_prefix=False)
             mapping[h] = role
     ticker.tick(0.3)
     if (t := take("offence")) is not None:
         s, h = t
-        out["offence_group"], more = nz.merge_spellings(nz.as_text(s))
+        out["offence_group"], more = merge_spellings(as_text(s))
         mapping[h] = "offence_group"
         notes += [m.replace(f"column '{s.name}'", f"column {h!r}") for m in more]
-        drug = [g for g in nz.value_counts(out["offence_group"]) if "drug" in g.lower()]
+        drug = [g for g in value_counts(out["offence_group"]) if "drug" in g.lower()]
         if drug:
             notes.append(f"{quote_list(drug)} in 'Offence group' is the YJB group of all drug offences; it has no "
                          "Class A/B/C split and no possession/supply split")
     if (t := take("gravity")) is not None:
         s, h = t
-        fixed, more = nz.fix_excel_bands(nz.as_text(s))
-        out["gravity"], more2 = nz.merge_spellings(fixed, strip_prefix=False)
+        fixed, more = fix_excel_bands(as_text(s))
+        out["gravity"], more2 = merge_spellings(fixed, strip_prefix=False)
         mapping[h] = "gravity"
         notes += [m.replace(f"column '{s.name}'", f"column {h!r}") for m in more + more2]
     out[schema.AGE_BAND] = constant(n, "10-17", schema.AGE_BAND)
@@ -126,11 +127,11 @@ def build(raw: RawTable, opts: Options, ticker: Ticker | None = None) -> Importe
         name = c if c not in schema.CANONICAL and c not in out else f"{c} (as written)"
         s = frame[c]
         if isinstance(s.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(s.dtype):
-            out[name], more = nz.clean_text_column(s, raw.headers.get(c) or c)
+            out[name], more = clean_text_column(s, raw.headers.get(c) or c)
             notes += more
         else:
             out[name] = s
-    notes += nz.split_areas(out)
+    notes += split_areas(out)
     ticker.tick(0.8)
     result, more, gaps = finish_counts(pd.DataFrame(out), raw.name)
     notes += more

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene
 
-from ..core.export import write_bytes_atomic
+from ...core.export import write_bytes_atomic
 
 _MARGIN = 16
 
@@ -95,6 +95,20 @@ def render_svg(scene: QGraphicsScene, source: QRectF, lines: list[str], title: s
     return data
 
 
+def graphics_png(graphics, heading: list[str], width: int | None = None) -> bytes:
+    """A pyqtgraph graphics widget's picture as PNG under its heading, at least 1,600 pixels wide."""
+    return render_png(graphics.scene(), graphics.ci.sceneBoundingRect(), heading,
+                      int(width or max(1600, graphics.width())))
+
+
+def graphics_svg(graphics, heading: list[str], description: str) -> bytes:
+    """A pyqtgraph graphics widget's picture as SVG under its heading, the heading as its title.
+
+    Drawn with Qt's QSvgGenerator: pyqtgraph 0.14's SVGExporter fails on every plot with Qt 6.11,
+    whose SVG paths end in 'Z' (pyqtgraph issue #3495)."""
+    return render_svg(graphics.scene(), graphics.ci.sceneBoundingRect(), heading, " — ".join(heading), description)
+
+
 def save(path: str | Path, data: bytes) -> None:
     """Write the image atomically, owner-only (an ExportError says why it could not be)."""
     write_bytes_atomic(path, data)
@@ -105,7 +119,7 @@ def save_image_dialog(parent, what: str, kind: str, folder: str, synthetic: bool
     if it could not be; the path written, or None. A synthetic data set's image is named so."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from ..core.errors import YouthDrugsError
+    from ...core.errors import YouthDrugsError
 
     name = f"{'synthetic-' if synthetic else ''}{what}.{kind}"
     start = str(Path(folder) / name) if folder else name

@@ -5,20 +5,32 @@ Like the vertical chart it only shows a ChartSeries and says what the user wants
 panel decides when to use it."""
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QScrollArea, QToolTip, QVBoxLayout, QWidget
 
-from ..core.engine import ChartSeries
+from ...core import chart_table, schema
+from ...core.result import ChartSeries
+from . import time_axis
+from .legend import ChartLegend, dim
 
 ROW_PX = 18  # height of one bar's row
-MIN_GROUPS = 13  # from this many values (and not years or ages) bars are drawn across
+MIN_GROUPS = 13  # from this many values (and not years, periods or ages) bars are drawn across
+_ORDERED = (schema.FINANCIAL_YEAR, schema.AGE, schema.AGE_BAND)
+
+
+def goes_across(s: ChartSeries, mode: str) -> bool:
+    """Bars across for groupings with many values that have no order of their own."""
+    ordered = s.group_by in _ORDERED or time_axis.is_time(s.group_by)
+    return len(s.groups) >= MIN_GROUPS and not ordered and mode == "bar"
 
 
 class _ValueAxis(pg.AxisItem):
-    """Counts (whole numbers) or rates (one decimal) along the bottom."""
+    """Counts (whole numbers) or rates (one decimal) along the top."""
 
     whole = True
 
@@ -43,7 +55,8 @@ class HBarChart(QScrollArea):
         self.left = pg.AxisItem("left")
         self.left.setTickFont(QFont())
         self.bottom = _ValueAxis()  # along the top, so that it stays in view while the rows scroll
-        self.plot: pg.PlotItem = self.graphics.ci.addPlot(row=0, col=0, axisItems={"left": self.left,
+        self.legend = ChartLegend(self.graphics)  # row 0, above the plot
+        self.plot: pg.PlotItem = self.graphics.ci.addPlot(row=1, col=0, axisItems={"left": self.left,
                                                                                 "top": self.bottom})
         self.plot.showAxis("top")
         self.plot.hideAxis("bottom")
@@ -57,10 +70,10 @@ class HBarChart(QScrollArea):
         self._bars: list[pg.BarGraphItem] = []
         self._marks = pg.ScatterPlotItem(pxMode=True, size=10)
         self.plot.addItem(self._marks)
-        self._reference = pg.InfiniteLine(angle=90, movable=False,
+        self.reference = pg.InfiniteLine(angle=90, movable=False,
                                           pen=pg.mkPen("#444444", width=1.5, style=Qt.PenStyle.DashLine))
-        self._reference.setVisible(False)
-        self.plot.addItem(self._reference)
+        self.reference.setVisible(False)
+        self.plot.addItem(self.reference)
         holder = QWidget()
         lay = QVBoxLayout(holder)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -74,9 +87,9 @@ class HBarChart(QScrollArea):
         self.graphics.viewport().installEventFilter(self)
 
     # ---- showing ----------------------------------------------------------------------------------
-    def show_series(self, s: ChartSeries, colours: list[QColor], *, by_value: bool,
-                    highlight: frozenset[str] | None, status: list[str], reference: float | None,
-                    dim) -> None:
+    def show_series(self, s: ChartSeries, colour: Callable[[str], QColor], *, by_value: bool,
+                    highlight: frozenset[str] | None, reference: float | None, legend: tuple[str, ...]) -> None:
+        """Draw the series across, largest first or in the groups' own order; pale where not highlighted."""
         self._series = s
         totals = s.values.sum(axis=1)
         order = list(range(len(s.groups)))
@@ -87,11 +100,24 @@ class HBarChart(QScrollArea):
         fm = QFontMetricsF(QFont())
         self.left.setTicks([[(float(r), s.groups[i]) for r, i in enumerate(order)]])
         self.left.setWidth(int(max((fm.horizontalAdvance(g) for g in s.groups), default=40) + 16))
-        rates = bool(s.measure) and s.measure.startswith("per 1,000")
-        self.bottom.whole = not rates
-        self.plot.setLabel("top", s.measure[:1].upper() + s.measure[1:] if rates else
-                           (f"Count ({s.measure})" if s.measure else "Count"))
-        self.graphics.setMinimumHeight(int(n * ROW_PX + 70))
+        self.bottom.whole = not chart_table.is_rate(s)
+        self.plot.setLabel("top", chart_table.value_label(s))
+        self.legend.set_entries(legend, tuple(colour(st).name() for st in s.stacks) if legend else (), False)
+        legend_h = self.legend.item.boundingRect().height() if self.legend.item is not None else 0
+        self.graphics.setMinimumHeight(int(n * ROW_PX + 70 + legend_h))
+        self._draw_bars(s, order, colour, highlight)
+        status = s.group_status()
+        top = float(max(totals.max() if n else 0.0, reference or 0.0)) or 1.0
+        spots = [{"pos": (top * 0.01, float(r)), "symbol": "x", "brush": pg.mkBrush("#666666"),
+                  "pen": pg.mkPen("#666666")} for r, i in enumerate(order) if status[i] not in ("full", "partial")]
+        self._marks.setData(spots)
+        if reference is not None:
+            self.reference.setValue(reference)
+        self.reference.setVisible(reference is not None)
+        self.vb.setRange(xRange=(0, top * 1.05), yRange=(-0.6, n - 0.4), padding=0)
+
+    def _draw_bars(self, s: ChartSeries, order: list[int], colour: Callable[[str], QColor],
+                   highlight: frozenset[str] | None) -> None:
         vals = s.values[order]
         k = vals.shape[1]
         while len(self._bars) < k:
@@ -99,25 +125,15 @@ class HBarChart(QScrollArea):
             self.plot.addItem(item)
             self._bars.append(item)
         left = np.cumsum(vals, axis=1) - vals
-        y = np.arange(n, dtype=float)
-        for j in range(k):
-            brushes = [pg.mkBrush(colours[j] if highlight is None or s.groups[i] in highlight else dim(colours[j]))
-                       for i in order]
+        y = np.arange(len(order), dtype=float)
+        for j, stack in enumerate(s.stacks):
+            c = colour(stack)
+            brushes = [pg.mkBrush(c if highlight is None or s.groups[i] in highlight else dim(c)) for i in order]
             self._bars[j].setOpts(x0=left[:, j], y=y, height=0.75, width=vals[:, j], brushes=brushes,
                                   pen=pg.mkPen("#444444", width=0.5))
             self._bars[j].setVisible(True)
         for item in self._bars[k:]:
             item.setVisible(False)
-        top = float(max(vals.sum(axis=1).max() if n else 0.0, reference or 0.0)) or 1.0
-        spots = [{"pos": (top * 0.01, float(r)), "symbol": "x", "brush": pg.mkBrush("#666666"),
-                  "pen": pg.mkPen("#666666")} for r, i in enumerate(order) if status[i] not in ("full", "partial")]
-        self._marks.setData(spots)
-        if reference is not None:
-            self._reference.setValue(reference)
-            self._reference.setVisible(True)
-        else:
-            self._reference.setVisible(False)
-        self.vb.setRange(xRange=(0, top * 1.05), yRange=(-0.6, n - 0.4), padding=0)
 
     def set_colours(self, background: QColor, foreground: QColor) -> None:
         """Follow the panel's (and the desktop's) light or dark colours."""
@@ -126,6 +142,7 @@ class HBarChart(QScrollArea):
             axis.setPen(pg.mkPen(foreground))
             axis.setTextPen(pg.mkPen(foreground))
             axis.label.setDefaultTextColor(foreground)
+        self.legend.set_colours(background, foreground)
 
     @property
     def order(self) -> list[str]:
@@ -159,9 +176,7 @@ class HBarChart(QScrollArea):
         s = self._series
         text = ""
         if g is not None and s is not None:
-            i = s.groups.index(g)
-            total = s.values[i].sum()
-            text = f"{g}: {total:,.1f}" if not float(total).is_integer() else f"{g}: {int(total):,}"
+            text = f"{g}: {chart_table.fmt(s.values[s.groups.index(g)].sum())}"
         if text != self._tip:
             self._tip = text
             if text:

@@ -1,0 +1,98 @@
+"""The export dialog: what will be written is worked out off the UI thread (the latest choice wins), a
+finished export is announced by a signal the window turns into its status message, and Cancel stops a
+running export through its cancel token, leaving the old file."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from youthdrugs_gui.core import export_view
+from youthdrugs_gui.core.export import sidecar_path
+from youthdrugs_gui.qt.export_dialog import ExportDialog
+from youthdrugs_gui.qt.mainwindow import MainWindow
+
+
+@pytest.fixture
+def win(qtbot, tmp_path):
+    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.open_sample()
+    w.controller.flush()
+    return w
+
+
+def _dialog(win, qtbot) -> ExportDialog:
+    dlg = ExportDialog(win, win.settings)
+    qtbot.addWidget(dlg)
+    return dlg
+
+
+def test_the_preview_is_worked_out_off_the_ui_thread_and_the_latest_choice_wins(win, qtbot, monkeypatch):
+    win.controller.set_grouping("force", "drug_class")
+    win.controller.set_values("force", ["Norfolk", "Suffolk", "City of London"])
+    win.controller.set_age_range((11, 12))
+    win.controller.flush()
+    threads: list[threading.Thread] = []
+    real = export_view.preview
+    monkeypatch.setattr(export_view, "preview", lambda request: threads.append(threading.current_thread())
+                        or real(request))
+    dlg = _dialog(win, qtbot)
+    dlg.table_button.setChecked(True)
+    dlg.suppress.setChecked(True)
+    for k in (3, 4, 6, 7):
+        dlg.k.setValue(k)
+    qtbot.waitUntil(lambda: "Counts from 1 to 6 will show as [c]" in dlg.summary.text(), timeout=20000)
+    assert threads and threading.main_thread() not in threads
+    assert len(threads) < 7  # choices made while a preview was running are worked out once, not each
+    assert "table rows will be written" in dlg.summary.text()
+    assert "will show as [c]." in dlg.summary.text().split("totals.")[-1]  # how many entries are hidden
+    assert dlg.export_button.isEnabled()
+
+
+def test_a_finished_export_is_announced_and_the_window_says_where_it_went(win, qtbot, tmp_path):
+    win.controller.only("force", "City of London")
+    win.controller.flush()
+    win.export_action.trigger()
+    dlg = win.findChildren(ExportDialog)[-1]
+    dlg.path.setText(str(tmp_path / "city.csv"))
+    with qtbot.waitSignal(dlg.exported, timeout=30000) as said:
+        dlg.start_export()
+    res = said.args[0]
+    assert res.path == tmp_path / "city.csv" and res.sidecar == sidecar_path(res.path)
+    assert dlg.written == res
+    message = win.statusBar().currentMessage()
+    assert message.startswith(f"Exported {res.rows:,} rows to {res.path}") and "synthetic" in message
+
+
+def test_cancel_stops_a_running_export_and_keeps_the_old_file(win, qtbot, tmp_path, monkeypatch):
+    from youthdrugs_gui.core.export import writers
+
+    out = tmp_path / "all.xlsx"
+    out.write_bytes(b"old workbook")
+    started = threading.Event()
+    real = writers.write_xlsx
+
+    def slow(f, tmp, columns, n, *, progress=None, **options):
+        def tell(done, total):
+            started.set()
+            threading.Event().wait(0.05)
+            progress(done, total)
+        return real(f, tmp, columns, n, progress=tell, **options)
+
+    monkeypatch.setattr(writers, "write_xlsx", slow)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    dlg = _dialog(win, qtbot)
+    dlg.format.setCurrentIndex(1)
+    dlg.path.setText(str(out))
+    dlg.start_export()
+    qtbot.waitUntil(started.is_set, timeout=30000)
+    dlg.reject()  # Cancel while it runs: the export stops, the dialog stays open
+    qtbot.waitUntil(lambda: not dlg.busy, timeout=30000)
+    assert shown == ["Export cancelled: nothing was written."]
+    assert out.read_bytes() == b"old workbook" and not sidecar_path(out).exists()
+    assert dlg.written is None and dlg.export_button.isEnabled()
