@@ -213,8 +213,8 @@ def test_only_the_last_two_orders_of_every_row_are_kept():
     for col in ("force", "age", "count", "Object of search", "drug_class"):
         for desc in (False, True):
             got = eng.sort_rows(rows, col, desc)
-            assert len(got) == 300 and len(eng._orders) <= 2
-    assert list(eng._orders) == [("drug_class", False), ("drug_class", True)]
+            assert len(got) == 300 and len(eng._sorting.kept) <= 2
+    assert eng._sorting.kept == [("drug_class", False), ("drug_class", True)]
 
 
 def test_the_unfiltered_result_is_the_same_every_time_and_cannot_be_changed():

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from youthdrugs_gui.core import export
 from youthdrugs_gui.core.cancel import CancelToken
 from youthdrugs_gui.core.dataset import Dataset, SourceFile
-from youthdrugs_gui.core.disclosure import aggregate, suppress
+from youthdrugs_gui.core.disclosure import suppress
 from youthdrugs_gui.core.errors import CancelledError, ExportError, FilterError
 from youthdrugs_gui.core.export import atomic, writers
 from youthdrugs_gui.core.export import (
@@ -35,6 +35,7 @@ from youthdrugs_gui.core.export import (
     sidecar_path,
     write_text_atomic,
 )
+from youthdrugs_gui.core.tables import aggregate
 
 POSIX = os.name == "posix"
 

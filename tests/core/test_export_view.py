@@ -12,13 +12,14 @@ from youthdrugs_gui.core import export_view
 from youthdrugs_gui.core.cancel import CancelToken
 from youthdrugs_gui.core.cli import run_cli
 from youthdrugs_gui.core.dataset import Dataset
-from youthdrugs_gui.core.disclosure import aggregate, protect_table
+from youthdrugs_gui.core.disclosure import protect_table
 from youthdrugs_gui.core.engine import Engine
 from youthdrugs_gui.core.errors import CancelledError, FilterError
 from youthdrugs_gui.core.export import XLSX_MAX_ROWS, export_table, sidecar_path
 from youthdrugs_gui.core.export_view import ExportRequest, preview, write
 from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources import load_sample
+from youthdrugs_gui.core.tables import aggregate
 
 
 @pytest.fixture

@@ -16,12 +16,13 @@ import pytest
 
 from youthdrugs_gui.core import schema
 from youthdrugs_gui.core.cli import run_cli
-from youthdrugs_gui.core.disclosure import aggregate, suppress, tabulate
+from youthdrugs_gui.core.disclosure import suppress, tabulate
 from youthdrugs_gui.core.engine import Engine
 from youthdrugs_gui.core.result import RefusalReason
 from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.notes import data_notes_text, part_banner
 from youthdrugs_gui.core.sources import load_files
+from youthdrugs_gui.core.tables import aggregate
 
 RAW = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "raw"
 ARRESTS = RAW / "ho-arrests-children" / \

@@ -13,8 +13,8 @@ from youthdrugs_gui.core.cli import run_cli
 from youthdrugs_gui.core.engine import Engine
 from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.forcemap import areas, classify
-from youthdrugs_gui.core.rates import (RATE_HEADER, Span, estimate_year, force_values, forces_of_area, population,
-                                       rate_table)
+from youthdrugs_gui.core.population import Span, estimate_year, forces_of_area, population
+from youthdrugs_gui.core.rates import RATE_HEADER, force_values, rate_table
 from youthdrugs_gui.core.sources import load_files, load_sample
 
 RAW = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "raw"

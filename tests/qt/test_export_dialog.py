@@ -96,3 +96,45 @@ def test_cancel_stops_a_running_export_and_keeps_the_old_file(win, qtbot, tmp_pa
     assert shown == ["Export cancelled: nothing was written."]
     assert out.read_bytes() == b"old workbook" and not sidecar_path(out).exists()
     assert dlg.written is None and dlg.export_button.isEnabled()
+
+
+def test_an_unexpected_export_error_is_logged_and_the_user_told_nothing_was_written(win, qtbot, tmp_path,
+                                                                                    monkeypatch):
+    from youthdrugs_gui.core.crashlog import data_folder
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append("warning"))
+
+    def broken(*a, **k):
+        raise ZeroDivisionError("a bug while writing the export")
+
+    monkeypatch.setattr(export_view, "write", broken)
+    dlg = _dialog(win, qtbot)
+    dlg.path.setText(str(tmp_path / "broken.csv"))
+    dlg.start_export()
+    qtbot.waitUntil(lambda: not dlg.busy and bool(shown), timeout=30000)
+    log = data_folder() / "crash.log"
+    assert "a bug while writing the export" in log.read_text(encoding="utf-8")
+    assert len(shown) == 1 and shown[0].startswith("Nothing was written: the export failed because of an "
+                                                   "unexpected problem")
+    assert str(log) in shown[0]
+    assert not (tmp_path / "broken.csv").exists() and dlg.written is None
+    assert dlg.export_button.isEnabled()  # the dialog stays usable
+
+
+def test_an_unexpected_preview_error_is_logged_and_said_in_the_dialog(win, qtbot, monkeypatch):
+    from youthdrugs_gui.core.crashlog import data_folder
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append(text))
+
+    def broken(request):
+        raise KeyError("a bug while working out the preview")
+
+    monkeypatch.setattr(export_view, "preview", broken)
+    dlg = _dialog(win, qtbot)
+    qtbot.waitUntil(lambda: not dlg.working_out and bool(shown), timeout=30000)
+    assert "a bug while working out the preview" in (data_folder() / "crash.log").read_text(encoding="utf-8")
+    assert shown[0].startswith("What the export would write could not be worked out because of an unexpected")
+    assert dlg.summary.text() == "Could not work out what will be written (KeyError)."

@@ -32,7 +32,7 @@ import pytest
 from youthdrugs_gui.core import export
 from youthdrugs_gui.core.cli import run_cli
 from youthdrugs_gui.core.dataset import Dataset
-from youthdrugs_gui.core.disclosure import aggregate
+from youthdrugs_gui.core.tables import aggregate
 from youthdrugs_gui.core.errors import ExportError, LoadError, YouthDrugsError
 from youthdrugs_gui.core.export import atomic, export_rows, export_table, sidecar_path
 

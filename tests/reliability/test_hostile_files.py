@@ -371,7 +371,7 @@ def single_line(n: int) -> Iterator[bytes]:
 
 
 # ---- tests ---------------------------------------------------------------------------------------------
-from youthdrugs_gui.core import dataset as dataset_module  # noqa: E402
+from youthdrugs_gui.core import categories  # noqa: E402
 from youthdrugs_gui.core.errors import LoadError, YouthDrugsError  # noqa: E402
 from youthdrugs_gui.core.sources import (column_codes, limits, load_files, memory, reading, sniff,  # noqa: E402
                                          workbooks)
@@ -520,12 +520,12 @@ def test_a_column_of_distinct_values_is_text_built_without_a_python_string_per_v
     calls = {"n": 0}
     real = column_codes.cell_text
 
-    def counting(v):
+    def counting(v, **how):
         calls["n"] += 1
-        return real(v)
+        return real(v, **how)
 
     monkeypatch.setattr(column_codes, "cell_text", counting)
-    monkeypatch.setattr(dataset_module, "_cell_text", counting)
+    monkeypatch.setattr(categories, "cell_text", counting)
     ds = load_files(p)
     assert calls["n"] < 1000
     assert ds.role("Reference").value == "text" and ds.n_rows == n + 1
@@ -543,7 +543,7 @@ def test_the_wide_and_narrow_ways_of_reading_a_column_agree(tmp_path, monkeypatc
     p = _write(tmp_path, "ids.csv", text.encode())
     narrow = load_files(p).frame["Reference"]
     monkeypatch.setattr(limits, "WIDE_COLUMN_VALUES", 100)
-    monkeypatch.setattr(dataset_module, "MAX_NATURAL_SORT_VALUES", 100)
+    monkeypatch.setattr(categories, "MAX_NATURAL_SORT_VALUES", 100)
     wide = load_files(p).frame["Reference"]
     assert list(wide.astype(str)) == list(narrow.astype(str))
     assert list(wide.cat.categories)[-1] == "Not recorded"
@@ -555,7 +555,7 @@ def test_decimal_commas_are_read_the_same_in_a_column_of_many_values(tmp_path, m
     p = _write(tmp_path, "rates.csv", text.encode())
     narrow = load_files(p)
     monkeypatch.setattr(limits, "WIDE_COLUMN_VALUES", 100)
-    monkeypatch.setattr(dataset_module, "MAX_NATURAL_SORT_VALUES", 100)
+    monkeypatch.setattr(categories, "MAX_NATURAL_SORT_VALUES", 100)
     wide = load_files(p)
     assert list(wide.frame["Rate"].astype(str)) == list(narrow.frame["Rate"].astype(str))
     assert wide.frame["Rate"].iloc[1] == "1.5" and wide.frame["Rate"].iloc[400] == "1000.5"

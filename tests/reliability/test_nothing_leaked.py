@@ -38,12 +38,13 @@ from youthdrugs_gui.core.cancel import CancelToken
 from youthdrugs_gui.core.cli import run_cli
 from youthdrugs_gui.core.crashlog import log_exception
 from youthdrugs_gui.core.dataset import Dataset
-from youthdrugs_gui.core.disclosure import aggregate, suppress, tabulate
+from youthdrugs_gui.core.disclosure import suppress, tabulate
 from youthdrugs_gui.core.errors import CancelledError, ExportError, FilterError
 from youthdrugs_gui.core.export import atomic, export_rows, export_table
 from youthdrugs_gui.core.engine import Engine
 from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.sources import load_files
+from youthdrugs_gui.core.tables import aggregate
 
 PACKAGE = Path(__file__).resolve().parents[2] / "youthdrugs_gui"
 RAW = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "raw").resolve()

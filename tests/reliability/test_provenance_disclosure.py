@@ -6,7 +6,7 @@
   `rows: 3`; here City of London's 2 searches are also "2 rows with a blank age range" in the notes.
 * Load notes name columns and count rows; they quote a value only from a column read as one of the
   program's own categories, with few distinct values, and only a short, label-like value
-  (`sources._normalise.quotable`). "Jane Doe DOB 03/03/2009 (care leaver)" once reached the notes, the
+  (`sources.quoting.quotable`). "Jane Doe DOB 03/03/2009 (care leaver)" once reached the notes, the
   `info` output and the provenance record through merged spellings, unknown values, non-number counts
   and trailing rows.
 """
@@ -21,10 +21,11 @@ import numpy as np
 import pytest
 
 from youthdrugs_gui.core.cli import run_cli
-from youthdrugs_gui.core.disclosure import aggregate, suppress
+from youthdrugs_gui.core.disclosure import suppress
 from youthdrugs_gui.core.errors import MappingError
 from youthdrugs_gui.core.export import export_rows, export_table, sidecar_path
 from youthdrugs_gui.core.sources import describe_mapping, load_files
+from youthdrugs_gui.core.tables import aggregate
 
 SECRET = "Jane Doe DOB 03/03/2009 (care leaver)"
 POLICE_UK_HEADER = ("Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,"
@@ -178,6 +179,6 @@ def test_a_count_mapped_to_free_text_does_not_quote_it(tmp_path):
     ("one two three four five", False), ("line\nbreak", False),
 ])
 def test_the_quoting_rule(value, ok):
-    from youthdrugs_gui.core.sources._normalise import quotable
+    from youthdrugs_gui.core.sources.quoting import quotable
 
     assert quotable(value) is ok

@@ -104,12 +104,3 @@ def log_exception(exc_type, exc, tb) -> Path:
     """Append the error, with its traceback, to crash.log (mode 0600); return the log's path (see
     record_exception for whether it was saved)."""
     return record_exception(exc_type, exc, tb).path
-
-
-def where_words(exc_type, exc, tb) -> str:
-    """Record the error and say where, honestly: 'details were saved to <path>', or why they could
-    not be."""
-    rec = record_exception(exc_type, exc, tb)
-    if rec.saved:
-        return f"details were saved to {rec.path}"
-    return f"the details could not be saved ({rec.problem})" if rec.problem else "the details could not be saved"

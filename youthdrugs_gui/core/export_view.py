@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from .cancel import CancelToken
-from .disclosure import SuppressionResult, aggregate, protect_table
+from .disclosure import SuppressionResult, protect_table
 from .errors import FilterError
 from .export import XLSX_MAX_ROWS, ExportResult, export_rows, export_table
 from .export.files import row_columns, table_headers
 from .export.writers import Progress
 from .filter_state import FilterState
+from .tables import aggregate
 
 if TYPE_CHECKING:
     from .engine import Engine

@@ -56,7 +56,7 @@ def _year_change(engine, state, result, k: int | None, round_to: int | None) -> 
     ds = engine.ds
     if not ds.has(schema.FINANCIAL_YEAR) or len(result.totals) != 1:
         return ""
-    from .disclosure import aggregate
+    from .tables import aggregate
 
     table = aggregate(ds, result.rows, [schema.FINANCIAL_YEAR])
     table = table[table[schema.FINANCIAL_YEAR].astype(str) != schema.NOT_RECORDED]
@@ -84,7 +84,8 @@ def make_report(engine, state, *, group_by: str, stack_by: str | None = None, ra
                 version: str = "", when: _dt.datetime | None = None) -> Report:
     """The report of a view. Raises FilterError on a view that cannot be reported (as export does)."""
     from . import forcemap, rates, svgchart
-    from .disclosure import aggregate, protect_table
+    from .disclosure import protect_table
+    from .tables import aggregate
     from .notes import data_notes
 
     ds = engine.ds

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..codes import exact_text, is_missing, is_number
 from ..errors import ExportError
 from ..schema import Role
 
@@ -221,7 +222,7 @@ class _TextColumn(Column):
             arr = pa.array([v if isinstance(v, str) else None for v in vals], pa.large_string())
             self._csv = pc.fill_null(_csv_quote_array(_neutralise_array(arr)), "")
         else:
-            self._csv = pa.array([csv_field(_cell_text(v)) for v in vals], pa.large_string())
+            self._csv = pa.array([csv_field(_csv_text(v)) for v in vals], pa.large_string())
 
     def csv(self, idx: np.ndarray) -> pa.Array:
         return self._csv.take(pa.array(idx))
@@ -233,33 +234,18 @@ class _TextColumn(Column):
         return [_xlsx_value(v) for v in self.values[idx].tolist()]
 
 
-def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-
-
-def _is_missing(v: object) -> bool:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    return isinstance(v, (float, np.floating)) and v != v
-
-
-def _cell_text(v: object) -> str:
-    """A value of a mixed column as CSV text: numbers as numbers, text neutralised."""
-    if _is_missing(v):
+def _csv_text(v: object) -> str:
+    """A value of a mixed column as CSV text: numbers as numbers, text neutralised, "" where missing."""
+    text = exact_text(v)
+    if text is None:
         return ""
-    if _is_number(v):
-        return str(int(v)) if isinstance(v, (int, np.integer)) else repr(float(v))
-    if isinstance(v, (_dt.datetime, pd.Timestamp)):
-        return v.isoformat()
-    if isinstance(v, _dt.date):
-        return v.isoformat()
-    return neutralise(str(v))
+    return text if is_number(v) else neutralise(text)
 
 
 def _xlsx_value(v: object) -> object:
-    if _is_missing(v):
+    if is_missing(v):
         return None
-    if _is_number(v):
+    if is_number(v):
         return int(v) if isinstance(v, (int, np.integer)) else float(v)
     if isinstance(v, pd.Timestamp):
         return v.tz_convert("UTC").tz_localize(None).to_pydatetime() if v.tzinfo else v.to_pydatetime()
@@ -287,7 +273,7 @@ def series_column(header: str, s: pd.Series) -> Column:
     if isinstance(s.dtype, pd.CategoricalDtype):
         return _CategoryColumn(header, s.cat.codes.to_numpy(), list(s.cat.categories))
     if pd.api.types.is_bool_dtype(s.dtype):
-        return _TextColumn(header, [None if _is_missing(v) else str(bool(v)) for v in s.tolist()])
+        return _TextColumn(header, [None if is_missing(v) else str(bool(v)) for v in s.tolist()])
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return _DateColumn(header, s)
     if pd.api.types.is_numeric_dtype(s.dtype):

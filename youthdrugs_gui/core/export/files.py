@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..cancel import CancelToken
-from ..disclosure import SuppressionResult, as_rows
+from ..disclosure import SuppressionResult
+from ..tables import as_rows
 from ..errors import ExportError
 from . import writers
 from .atomic import Staged, cleanup_stale_temp_files, commit_pair, discarding, stage
@@ -134,7 +135,7 @@ def export_table(
     sidecar: bool = True,
     replace_read_only: bool = False,
 ) -> ExportResult:
-    """Write an aggregated table (the chart's table: from `disclosure.aggregate`, or a
+    """Write an aggregated table (the chart's table: from `tables.aggregate`, or a
     `SuppressionResult`, whose rule then goes into the provenance record) to `path`.
 
     Headers are the frame's column names, shown as `dataset`'s labels where they name its columns.

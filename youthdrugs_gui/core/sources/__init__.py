@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
-from ..dataset import Dataset, SourceFile, concat
+from ..combine import concat
+from ..dataset import Dataset, SourceFile
 from ..errors import LoadError, MappingError, YouthDrugsError
 from ..spellings import measure_value, normalise_force
 from . import generic, homeoffice, policeuk, yjb

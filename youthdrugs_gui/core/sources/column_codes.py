@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..codes import as_text, categorical_of_texts, cell_text, rebuild, text_codes
 from . import limits
 from ._common import Ticker
-from ._normalise import as_text, cell_text, rebuild
 
 
 def frame_of_codes(names: list[str], cols: list["TextCodes"], n_rows: int, ticker: Ticker) -> pd.DataFrame:
@@ -29,7 +29,7 @@ class TextCodes:
     are looked up in a dict as they come and the codes kept in the smallest integer type that holds
     them. Past that (an identifier, free text), each block's own Arrow dictionary and 32-bit indices are
     kept instead, and made into one sorted list of distinct texts at the end by Arrow
-    (dataset.text_codes), with no Python object per value."""
+    (codes.text_codes), with no Python object per value."""
 
     def __init__(self) -> None:
         self.seen: dict[str, int] | None = {}  # value -> code, in order of appearance (None: wide)
@@ -94,8 +94,6 @@ class TextCodes:
             return rebuild(codes, [cell_text(v) for v in self.seen], None, name)
         import pyarrow as pa
 
-        from ..dataset import categorical_of_texts, text_codes
-
         sizes = [len(d) for d in self.dicts]
         values = pa.concat_arrays([d.cast(pa.large_string()) for d in self.dicts]) if self.dicts \
             else pa.array([], type=pa.large_string())
@@ -116,8 +114,6 @@ def wide_text(s: pd.Series) -> pd.Series:
     """A categorical of many distinct strings as clean text (stripped, blanks missing), the way TextCodes
     does it: sorted and merged by Arrow."""
     import pyarrow as pa
-
-    from ..dataset import categorical_of_texts, text_codes
 
     try:
         values = pa.array(s.cat.categories, from_pandas=True)

@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..dataset import code_counts
+from ..codes import as_text, code_counts, is_clean_text, take_codes
 from ..errors import LoadError
 from ..spellings import is_suppressed, source_mark
 from ._common import plural, quote_list
-from ._normalise import as_text, count_codes, count_word, is_clean_text, quote_values, take_codes
+from .numbers import count_codes
+from .quoting import count_word, quote_values
 
 
 def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str], pd.DataFrame | None]:

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..codes import categorical_of_texts, rebuild, text_codes
 from ..errors import LoadError
 from . import limits
 from ._common import Ticker, plural, quote_list
-from ._normalise import rebuild
 from .column_codes import TextCodes, frame_of_codes
 from .memory import MemoryGuard, check_more_memory
 from .sniff import DELIMITERS, check_table_shape, refuse_other_text, sniff_delimiter
@@ -138,8 +138,6 @@ def _decimal_commas_wide(s: pd.Series) -> pd.Series | None:
     if the column is not one of numbers written with decimal commas."""
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from ..dataset import categorical_of_texts, text_codes
 
     cats = pa.array(s.cat.categories, from_pandas=True)
     if not (pa.types.is_string(cats.type) or pa.types.is_large_string(cats.type)):

@@ -10,15 +10,19 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..codes import as_text, lookup, recode
 from ..dataset import MAX_FACET_VALUES
 from ..errors import LoadError, MappingError
 from ..spellings import measure_value, normalise_drug_class, normalise_offence_type, outcome_value, sex_value
 from ._common import Imported, Options, Ticker, constant
-from ._normalise import (as_text, clean_text_column, date_column, financial_year_column, financial_year_of_dates,
-                         force_column, fy_parse_share, has_adults, looks_numeric, lookup, merge_spellings,
-                         numeric_values, parse_number, quotable, quote_values, recode, split_age, split_areas,
-                         trailing_rows_to_drop)
+from .ages import has_adults, split_age
+from .areas import force_column, split_areas
+from .column_spellings import clean_text_column, merge_spellings
 from .counts import finish_counts
+from .dates import date_column, financial_year_column, financial_year_of_dates, fy_parse_share
+from .numbers import looks_numeric, numeric_values, parse_number
+from .quoting import quotable, quote_values
+from .table_footer import trailing_rows_to_drop
 from .tables import RawTable
 
 FORMAT = "generic"

@@ -19,13 +19,17 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..codes import as_text, recode, value_counts
 from ..errors import LoadError
 from ..schema import NOT_RECORDED
 from ..spellings import outcome_value, sex_value
 from ._common import Imported, Options, Ticker, constant, find_roles, plural, quote_list
-from ._normalise import (as_text, clean_text_column, financial_year_column, force_column, has_adults, merge_spellings,
-                         numeric_values, recode, split_age, split_areas, value_counts)
+from .ages import has_adults, split_age
+from .areas import force_column, split_areas
+from .column_spellings import clean_text_column, merge_spellings
 from .counts import finish_counts
+from .dates import financial_year_column
+from .numbers import numeric_values
 from .tables import RawTable
 
 FORMAT = "homeoffice"

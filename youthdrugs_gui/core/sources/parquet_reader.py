@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..codes import as_text
 from ..errors import LoadError
 from . import limits
 from ._common import Ticker, quote_list
-from ._normalise import as_text
 from .column_codes import wide_text
 from .tables import ParsedTable, unique_names
 

@@ -23,12 +23,15 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..codes import as_text, n_missing, recode
 from ..errors import LoadError
 from ..schema import NOT_RECORDED
 from ..spellings import is_missing_word, normalise_force, outcome_value, sex_value
 from ._common import Imported, Options, Ticker, constant, plural
-from ._normalise import (as_text, band_label, clean_text_column, date_column, financial_year_of_dates, merge_spellings,
-                         n_missing, numeric_values, recode)
+from .ages import band_label
+from .column_spellings import clean_text_column, merge_spellings
+from .dates import date_column, financial_year_of_dates
+from .numbers import numeric_values
 from .tables import RawTable
 
 FORMAT = "policeuk"

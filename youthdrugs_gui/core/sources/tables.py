@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..codes import cell_text
 from ..errors import LoadError
 from ._common import plural, quote_list
-from ._normalise import cell_text
 
 SCAN_ROWS = 40  # rows looked at to find the heading row
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..codes import as_text, cell_text
 from ..errors import LoadError
 from . import limits
 from ._common import Ticker, plural, quote_list
-from ._normalise import as_text, cell_text
 from .memory import MemoryGuard
 from .tables import SCAN_ROWS, ParsedTable, header_index, unique_names
 

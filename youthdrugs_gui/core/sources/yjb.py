@@ -12,11 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import schema
+from ..codes import as_text, value_counts
 from ..errors import LoadError
 from ._common import Imported, Options, Ticker, constant, find_roles, quote_list
-from ._normalise import (as_text, clean_text_column, financial_year_column, fix_excel_bands, force_column,
-                         merge_spellings, split_areas, value_counts)
+from .areas import force_column, split_areas
+from .column_spellings import clean_text_column, fix_excel_bands, merge_spellings
 from .counts import finish_counts
+from .dates import financial_year_column
 from .tables import RawTable
 
 FORMAT = "yjb"

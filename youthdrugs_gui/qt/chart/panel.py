@@ -147,20 +147,11 @@ class ChartPanel(QWidget):
         """Draw a series, or with None show why there is none in the plot area."""
         self.show_content(replace(self._content, series=series, refusal=refusal))
 
-    def set_reference(self, value: float | None) -> None:
-        """Draw England and Wales' rate as a dashed line (None: no line)."""
-        self.show_content(replace(self._content, reference=value))
-
     def set_highlighted(self, values: set[str] | None) -> None:
         """Group values kept by a filter on the group-by column: drawn full colour, others pale."""
         new = None if values is None else frozenset(values)
         if new != self._content.highlight:
             self.show_content(replace(self._content, highlight=new))
-
-    def set_context(self, lines: list[str], synthetic: bool = False) -> None:
-        """The heading a saved image and the chart's table carry: the synthetic-data line where it
-        applies, the title with the filters in words, the source."""
-        self.show_content(replace(self._content, heading=tuple(lines), synthetic=synthetic))
 
     def set_columns(self, columns: list[tuple[str, str]]) -> None:
         """The columns the user may group or stack by, as (name, label). Emits nothing."""
@@ -200,6 +191,8 @@ class ChartPanel(QWidget):
                 self.chart_plot.show_series(s, self._drawn_mode, self._colour, self._labels, c.highlight, c.reference)
                 self.chart_plot.legend.set_entries(names, tuple(self._colour(st).name() for st in s.stacks),
                                                    self._drawn_mode == "line")
+        for side in ("left", "bottom"):  # no empty frame around the words that stand in for a chart
+            self.plot.showAxis(side, not c.empty)
         key = chart_table.key_lines(None if c.empty else s, c.pale)
         self.no_data_label.setText("   ".join(key))
         self.no_data_label.setVisible(bool(key))
@@ -267,8 +260,8 @@ class ChartPanel(QWidget):
     def image_heading(self) -> list[str]:
         """The lines above a saved chart or the chart's table: synthetic line, title and filters,
         source, what is counted."""
-        s = self._content.series
-        return [*self._content.heading, chart_table.caption(s, self._labels) if s is not None else self.message]
+        c = self._content
+        return [*c.heading, c.message if c.empty or c.series is None else chart_table.caption(c.series, self._labels)]
 
     def show_table(self) -> ChartTableDialog:
         """Open (or raise) the non-modal table of the chart's numbers, sized to show it whole; it

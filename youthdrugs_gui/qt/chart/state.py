@@ -27,9 +27,10 @@ class ChartContent:
 
     @property
     def empty(self) -> bool:
-        """True when there is nothing to draw (no series, no groups or no values)."""
+        """True when there is nothing to draw: a refusal in the chart's place (no rows match, figures
+        never added together ...), or no series, no groups or no values."""
         s = self.series
-        return s is None or not s.groups or s.values.size == 0
+        return self.refusal is not None or s is None or not s.groups or s.values.size == 0
 
     @property
     def message(self) -> str:
@@ -51,7 +52,7 @@ class ChartContent:
 
 def no_rows_refusal() -> ChartRefusal:
     """The refusal shown when no row matches the filters."""
-    return ChartRefusal(RefusalReason.NO_ROWS, "No rows match these filters.")
+    return ChartRefusal(RefusalReason.NO_ROWS, NO_ROWS)
 
 
 def chart_content(result: Result, heading: list[str], synthetic: bool, rate_mode: bool) -> ChartContent:

@@ -1,0 +1,106 @@
+"""The window's status bar: how many rows are shown and what they add up to, the filters in words, the
+synthetic-data badge, loading progress with Cancel, and a note while a change is being worked out."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar, QWidget
+
+from ..core.dataset import Dataset
+from ..core.result import Result
+
+UPDATING_AFTER_MS = 150  # a change shown sooner than this needs no "Updating…"
+
+
+class StatusArea(QStatusBar):
+    """Shows what the window hands it; its Cancel button calls `cancel`, nothing else."""
+
+    def __init__(self, cancel: Callable[[], None], working: Callable[[], bool],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._working = working
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Summary")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setToolTip("How many rows match the filters, of all the rows open, and what they add up to")
+        self.summary.setContentsMargins(4, 0, 12, 0)
+        self.filters_text = QLabel()
+        self.filters_text.setAccessibleName("Active filters")
+        self.synthetic_badge = _synthetic_badge()
+        self.busy = self._loading_box(cancel)
+        # On large data the engine works off the UI thread; say so if a change takes a noticeable time.
+        self.updating = QLabel("Updating…")
+        self.updating.setAccessibleName("Updating")
+        self.updating.setToolTip("The table, chart and counts are being worked out for the latest change")
+        self.updating.setVisible(False)
+        self._updating_timer = QTimer(self)
+        self._updating_timer.setSingleShot(True)
+        self._updating_timer.setInterval(UPDATING_AFTER_MS)
+        self._updating_timer.timeout.connect(lambda: self.updating.setVisible(self._working()))
+        self.addPermanentWidget(self.synthetic_badge)
+        self.addWidget(self.summary)
+        self.addWidget(self.filters_text, 1)
+        self.addPermanentWidget(self.busy)
+        self.addPermanentWidget(self.updating)
+
+    def _loading_box(self, cancel: Callable[[], None]) -> QWidget:
+        """The progress bar and Cancel, shown while files are read."""
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFixedWidth(200)
+        self.progress.setAccessibleName("Loading progress")
+        self.progress.setToolTip("How far the files being opened have been read")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel loading")
+        self.cancel_button.setToolTip("Stop opening the files; the data open now stays open")
+        self.cancel_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.cancel_button.clicked.connect(cancel)
+        box = QWidget()
+        box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.cancel_button)
+        box.setVisible(False)
+        return box
+
+    def show_result(self, ds: Dataset, result: Result) -> None:
+        """The rows shown of all, their totals, and the filters in words."""
+        synthetic = " (synthetic)" if ds.synthetic else ""
+        self.summary.setText(f"Showing {result.n_rows:,} of {result.n_total:,} rows — {result.totals_text()}{synthetic}")
+        words = result.state.describe(ds)
+        if result.messages:
+            words += " — " + " ".join(result.messages)
+        self.filters_text.setText(words)
+        self.filters_text.setToolTip(words)
+
+    def set_synthetic(self, synthetic: bool) -> None:
+        self.synthetic_badge.setVisible(synthetic)
+
+    def set_loading(self, loading: bool) -> None:
+        """Show or hide the progress bar and Cancel; progress starts again from nothing."""
+        self.busy.setVisible(loading)
+        self.progress.setValue(0)
+
+    def set_progress(self, fraction: float) -> None:
+        self.progress.setValue(int(fraction * 1000))
+
+    def set_updating(self, busy: bool) -> None:
+        """Say "Updating…" once a change has taken a noticeable time; hide it when it is shown."""
+        if busy:
+            if not self._updating_timer.isActive() and not self.updating.isVisible():
+                self._updating_timer.start()
+        else:
+            self._updating_timer.stop()
+            self.updating.setVisible(False)
+
+
+def _synthetic_badge() -> QLabel:
+    badge = QLabel(" Synthetic sample ")
+    badge.setAccessibleName("Synthetic data")
+    badge.setToolTip("This data is made up for trying the program: it describes no real child. Everything "
+                     "exported from it says so.")
+    badge.setStyleSheet("QLabel { background: #F0E442; color: black; border-radius: 3px; font-weight: bold; }")
+    badge.setVisible(False)
+    return badge
