@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,27 @@ def test_pandas_and_duckdb_agree_with_the_engine(figures):
     assert r["pandas_same_counts"] is True, r["notes"]
     assert r["duckdb_same_counts"] is (True if HAVE_DUCKDB else None), r["notes"]
     assert r["filter_changes"] >= 3 * 11
+
+
+def test_broad_changes_are_reported_apart(figures):
+    [r] = figures["runs"]
+    assert r["filter_changes"] == 3 * 15  # eleven narrow changes, four broad ones, per round
+    for key in ("filter_ms_broad_p50", "filter_ms_broad_p95", "pandas_ms_broad_p50", "gui_update_ms_broad_p50"):
+        assert _is_number(r[key]), (key, r[key])
+    assert "broad" in r["filter_ms_p50_by_change"]
+
+
+HAVE_X = bool(os.environ.get("DISPLAY")) or shutil.which("Xvfb") is not None
+
+
+@pytest.mark.skipif(not HAVE_X, reason="no X server and no Xvfb: the real-window figures are null")
+def test_the_real_window_is_timed_from_input_to_paint(figures):
+    [r] = figures["runs"]
+    for key in ("click_to_painted_ms_p50", "click_to_painted_ms_p95", "click_to_painted_ms_broad_p50",
+                "open_parquet_to_painted_s", "open_csv_to_painted_s", "window_rss_mb"):
+        assert _is_number(r[key]), (key, r[key], r["notes"])
+    assert _is_number(figures["startup_to_painted_s"]), figures["notes"]
+    paints = r["paints_per_click"]
+    assert paints["table"] > 0 and paints["chart"] > 0, paints
+    assert any(name.startswith("filter: ") and n > 0 for name, n in paints.items()), paints
+    assert r["clicks"] == 11 + 6, r["notes"]  # one round: every gesture changed the filters

@@ -317,3 +317,29 @@ def test_follows_the_palette(panel):
     panel.set_series(flat())
     assert panel.graphics.backgroundBrush().color() == QColor("#202124")
     assert panel.y_axis.textPen().color() == QColor("#e8eaed")
+
+
+def test_one_bar_has_no_scale_factor_under_it(shown, qtbot):
+    """One financial year (a police.uk download of a few months) is one bar: the axis under it names the
+    grouping and nothing else, never a unit prefix such as "(x0.001)"."""
+    s = ChartSeries(schema.FINANCIAL_YEAR, None, ("2019-20",), ("",), np.array([[2527]]), "Stop and search")
+    shown.set_grouping(schema.FINANCIAL_YEAR, None)
+    shown.set_series(s)
+    qtbot.wait(50)
+    label = shown.x_axis.labelString()
+    assert "x0.001" not in label and "(x" not in label
+
+
+def test_the_axis_title_sits_below_the_labels_not_over_them(shown, qtbot):
+    from PySide6.QtGui import QFontMetricsF
+
+    s = ChartSeries(schema.FINANCIAL_YEAR, None, ("2018-19", "2019-20", "2020-21"), ("",),
+                    np.array([[5], [7], [9]]), "Recorded offence")
+    shown.set_grouping(schema.FINANCIAL_YEAR, None)
+    shown.set_series(s)
+    qtbot.wait(50)
+    axis = shown.x_axis
+    assert axis.label.isVisible() and axis.labelText
+    labels_bottom = (axis.style["tickLength"] + axis.style["tickTextOffset"][1]
+                     + QFontMetricsF(axis.label.font()).height())
+    assert axis.label.pos().y() + 2 >= labels_bottom

@@ -281,3 +281,25 @@ def test_a_second_header_click_wins_over_a_sort_still_on_its_way(qtbot, slow):
     forces = c.dataset.codes("force")[m.rows]
     assert list(forces) == sorted(forces)
     assert sorted(m.rows) == list(c.result.rows)
+
+
+def test_a_few_months_of_one_year_are_charted_by_month(qtbot):
+    """police.uk downloads are monthly: three months of one financial year would be a single bar by year,
+    so the chart opens on months; data over several years still opens on financial years."""
+    import pandas as pd
+
+    from youthdrugs_gui.core.dataset import Dataset
+    from youthdrugs_gui.qt.controller import Controller
+
+    def grouping(dates: list[str], years: list[str]) -> str | None:
+        ds = Dataset.from_frame(pd.DataFrame({"date": pd.to_datetime(dates), "financial_year": years,
+                                              "force": ["Durham"] * len(dates)}), name="months")
+        c = Controller()
+        c.set_dataset(ds)
+        c.flush()
+        group = c.group_by
+        c.shutdown()
+        return group
+
+    assert grouping(["2019-12-03", "2020-01-10", "2020-02-20"], ["2019-20"] * 3) == "month"
+    assert grouping(["2019-12-03", "2020-06-10", "2021-02-20"], ["2019-20", "2020-21", "2020-21"]) == "financial_year"

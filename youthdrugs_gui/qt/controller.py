@@ -110,6 +110,8 @@ class Controller(QObject):
         if self.group_by is None or not ds.has(self.group_by) or self.group_by not in ds.categorical_columns:
             self.group_by = next((c for c in (DEFAULT_GROUP_BY, schema.FORCE, schema.AGE, schema.AGE_BAND)
                                   if c in ds.categorical_columns), ds.categorical_columns[0] if ds.categorical_columns else None)
+        if self.group_by == schema.FINANCIAL_YEAR and _one_year_of_months(ds):
+            self.group_by = schema.MONTH  # a few months of police.uk files: one bar per year would say nothing
         if self.stack_by is not None and (not ds.has(self.stack_by) or self.stack_by == self.group_by):
             self.stack_by = None
         self.dataset_changed.emit(ds)
@@ -278,6 +280,14 @@ class Controller(QObject):
         self._due = False
         self._throttle.cancel()
         self._tasks.shutdown()
+
+
+def _one_year_of_months(ds: Dataset) -> bool:
+    """Whether the data has dates in several months but all within one financial year."""
+    cols = ds.categorical_columns
+    return (schema.MONTH in cols and schema.FINANCIAL_YEAR in cols
+            and len([v for v in ds.categories(schema.FINANCIAL_YEAR) if v != schema.NOT_RECORDED]) == 1
+            and len([v for v in ds.categories(schema.MONTH) if v != schema.NOT_RECORDED]) > 1)
 
 
 def _compute(request: _Request, previous: Result | None = None) -> tuple[Result, np.ndarray]:

@@ -73,6 +73,7 @@ class FilterPanel(QScrollArea):
         self.reset_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.reset_button.clicked.connect(self.reset)
         self.more: MoreFilters | None = None
+        self._top: QHBoxLayout | None = None  # the row holding Search and Reset filters
         controller.dataset_changed.connect(self.build)
         controller.result_changed.connect(self.show_result)
 
@@ -87,9 +88,14 @@ class FilterPanel(QScrollArea):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(8, 8, 8, 8)
         lay.setSpacing(4)
+        if self._top is not None:
+            # Taken out of the old layout through the layout itself: reparenting alone would delete the
+            # layout's items behind the bindings' back, leaving wrappers that a later object can alias.
+            self._top.removeWidget(self.search)
+            self._top.removeWidget(self.reset_button)
         self.search.setParent(None)
         self.reset_button.setParent(None)
-        top = QHBoxLayout()
+        top = self._top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.reset_button)
         lay.addLayout(top)

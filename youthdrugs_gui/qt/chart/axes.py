@@ -41,6 +41,7 @@ class CategoryAxis(pg.AxisItem):
         self._time_kind: str | None = None
         self._time_ticks: list[tuple[float, str]] = []
         self.setStyle(showValues=False, tickLength=4, autoExpandTextSpace=False)
+        self.enableAutoSIPrefix(False)  # categories have no units: never "(x0.001)" under one bar
         self.setTickFont(QFont())
 
     # -- what is shown (for the panel and the tests) --
