@@ -1,4 +1,5 @@
-"""Test set-up shared by every test: headless Qt, and where the real data files are."""
+"""Test set-up shared by every test: headless Qt, where the real data files are, and the window on the
+sample that most window tests start from."""
 from __future__ import annotations
 
 import os
@@ -15,6 +16,27 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 SHARED_RAW = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "raw").resolve()
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """Window settings in a temporary INI file, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def win(qtbot, settings):
+    """The window on the synthetic sample, shown: where most window tests start."""
+    from youthdrugs_gui.qt.mainwindow import MainWindow
+
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.open_sample()
+    w.show()
+    qtbot.waitExposed(w)
+    return w
 
 
 @pytest.fixture

@@ -3,24 +3,11 @@ rate, highlight and heading together; and what pale bars mean is said in the cha
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from youthdrugs_gui.core import schema
 from youthdrugs_gui.core.result import ChartRefusal, ChartSeries, RefusalReason
 from youthdrugs_gui.qt.chart import ChartPanel
-from youthdrugs_gui.qt.mainwindow import MainWindow
-
-
-@pytest.fixture
-def win(qtbot, tmp_path):
-    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.open_sample()
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def _settle(w) -> None:

@@ -138,3 +138,19 @@ def test_an_unexpected_preview_error_is_logged_and_said_in_the_dialog(win, qtbot
     assert "a bug while working out the preview" in (data_folder() / "crash.log").read_text(encoding="utf-8")
     assert shown[0].startswith("What the export would write could not be worked out because of an unexpected")
     assert dlg.summary.text() == "Could not work out what will be written (KeyError)."
+
+
+def test_a_greyed_control_says_why_it_is_greyed(win, qtbot):
+    win.export_action.trigger()
+    dlg = win.findChildren(ExportDialog)[-1]
+    dlg.rows_button.setChecked(True)
+    assert not dlg.suppress.isEnabled()
+    assert "not to rows" in dlg.suppress.toolTip()
+    assert "not to rows" in dlg.round.toolTip()
+    assert not dlg.selected_button.isEnabled() and "No rows are selected" in dlg.selected_button.toolTip()
+    dlg.table_button.setChecked(True)
+    assert dlg.suppress.isEnabled()
+    assert dlg.suppress.toolTip().startswith("For publication")  # its own tooltip is back
+    assert not dlg.k.isEnabled() or dlg.suppress.isChecked()
+    dlg.format.setCurrentIndex(dlg.format.findData("xlsx"))
+    assert not dlg.bom.isEnabled() and "CSV only" in dlg.bom.toolTip()

@@ -1,30 +1,18 @@
 """Help > Guide (F1): a short guide inside the program that a caseworker can read without a browser."""
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
 from youthdrugs_gui.core.cover import KEY
 from youthdrugs_gui.core.guide import guide_html, guide_sections
 from youthdrugs_gui.qt.guide_dialog import GuideDialog
-from youthdrugs_gui.qt.mainwindow import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.open_sample()
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
-def test_f1_opens_the_guide_with_what_a_caseworker_needs(window, qtbot):
-    qtbot.keyClick(window, Qt.Key.Key_F1)
+def test_f1_opens_the_guide_with_what_a_caseworker_needs(win, qtbot):
+    qtbot.keyClick(win, Qt.Key.Key_F1)
     QApplication.processEvents()
-    dialog = window.guide_dialog
+    dialog = win.guide_dialog
     assert dialog.isVisible()
     text = dialog.text.toPlainText()
     for words in ("Filters", "The numbers beside values", "never added", "area level", "synthetic sample",
@@ -36,8 +24,8 @@ def test_f1_opens_the_guide_with_what_a_caseworker_needs(window, qtbot):
     assert "Ctrl+E" in text and "File > Export" in text
     assert "F1" in text and "Help > Guide" in text
     # Pressing F1 again raises the same window rather than opening another.
-    qtbot.keyClick(window, Qt.Key.Key_F1)
-    assert window.guide_dialog is dialog
+    qtbot.keyClick(win, Qt.Key.Key_F1)
+    assert win.guide_dialog is dialog
 
 
 def test_the_guide_never_leaves_the_page(qtbot, monkeypatch):

@@ -4,22 +4,17 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from youthdrugs_gui.core.rates import Span
-from youthdrugs_gui.qt.mainwindow import MainWindow
 
 
 @pytest.fixture
-def win(qtbot, tmp_path):
-    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.open_sample()
-    w.show()
-    qtbot.waitExposed(w)
-    w.views.setCurrentWidget(w.map)
-    return w
+def win(win):
+    """The window on the sample with the Map tab open."""
+    win.views.setCurrentWidget(win.map)
+    return win
 
 
 def _settle(w) -> None:

@@ -9,7 +9,6 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings
 
@@ -17,7 +16,7 @@ from youthdrugs_gui.__main__ import main as cli_main
 from youthdrugs_gui.core.engine import Engine
 from youthdrugs_gui.core.filter_state import FilterState
 from youthdrugs_gui.core.report import make_report, to_html
-from youthdrugs_gui.core.sources import load_files, load_sample
+from youthdrugs_gui.core.sources import load_sample
 from youthdrugs_gui.qt.mainwindow import MainWindow
 
 

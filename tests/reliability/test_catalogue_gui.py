@@ -6,28 +6,22 @@ done to them."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reliability_catalogue import CATALOGUE, expand, prepare
 from youthdrugs_gui.core.crashlog import data_folder
-from youthdrugs_gui.qt.mainwindow import MainWindow
 
 GUI_ERRORS = [e for e in CATALOGUE if e.gui and e.message is not None]
 GUI_VALID = [e for e in CATALOGUE if e.gui and e.message is None]
 
 
 @pytest.fixture
-def win(qtbot, tmp_path):
-    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.open_sample()
-    w.show()
-    qtbot.waitExposed(w)
-    w.controller.only("force", "Essex")
-    w.controller.flush()
+def win(win):
+    """The window on the sample with one force ticked, so that a change of data has filters to keep."""
+    win.controller.only("force", "Essex")
+    win.controller.flush()
     QApplication.processEvents()
-    return w
+    return win
 
 
 def _dialog(win, qtbot) -> QMessageBox:

@@ -31,16 +31,6 @@ def dialogs(monkeypatch):
     return shown
 
 
-@pytest.fixture
-def win(qtbot, tmp_path):
-    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.open_sample()
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
 def _still_alive(win) -> None:
     win.controller.only("force", "Kent")
     win.controller.flush()

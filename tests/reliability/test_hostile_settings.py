@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from youthdrugs_gui.core.crashlog import data_folder, log_exception
 from youthdrugs_gui.core.errors import FilterError, MappingError

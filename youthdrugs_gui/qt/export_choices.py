@@ -183,14 +183,22 @@ class ExportChoices(QWidget):
         self.changed.emit()
 
     def _enable(self) -> None:
-        """Only the controls that apply to the choice can be used."""
+        """Only the controls that apply to the choice can be used; a greyed one says why."""
         is_table = self.is_table
-        self.columns_box.setEnabled(not is_table)
-        self.suppress.setEnabled(is_table)
-        self.k.setEnabled(is_table and self.suppress.isChecked())
-        self.round.setEnabled(is_table)
-        self.base.setEnabled(is_table and self.round.isChecked())
-        self.bom.setEnabled(self.fmt() == "csv")
+        rows_only = "A summary table has its own columns: the grouping and the counts."
+        table_only = "Suppression and rounding apply to summary tables, not to rows: choose a summary table."
+        _able(self.columns_box, not is_table, rows_only)
+        _able(self.suppress, is_table, table_only)
+        _able(self.k, is_table and self.suppress.isChecked(),
+              table_only if not is_table else "Tick \"Suppress small numbers\" to choose the threshold.")
+        _able(self.round, is_table, table_only)
+        _able(self.base, is_table and self.round.isChecked(),
+              table_only if not is_table else "Tick \"Or round\" to choose what to round to.")
+        _able(self.bom, self.fmt() == "csv", "Excel workbooks need no byte-order mark: this is for CSV only.")
+        _able(self.selected_button, len(self.selected_rows) > 0,
+              "No rows are selected in the table: select rows there (click, Shift+click) to export only them.")
+        _able(self.table_button, bool(self.controller.group_by), "The chart groups by nothing, so there is no "
+              "summary table: choose a Group by under the chart.")
 
     def _protection_chosen(self, box: QCheckBox, on: bool) -> None:
         """Suppression and rounding are two rules: one at a time."""
@@ -249,3 +257,13 @@ def _row(*widgets: QWidget) -> QWidget:
         layout.addWidget(w)
     layout.addStretch(1)
     return row
+
+
+def _able(widget: QWidget, enabled: bool, why: str) -> None:
+    """Enable a control, or grey it with its reason as its tooltip (its own tooltip comes back after)."""
+    own = widget.property("own_tooltip")
+    if own is None:
+        own = widget.toolTip()
+        widget.setProperty("own_tooltip", own)
+    widget.setEnabled(enabled)
+    widget.setToolTip(own if enabled else why)
