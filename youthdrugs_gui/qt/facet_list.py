@@ -87,6 +87,14 @@ class FacetList(QWidget):
         self.title.setSizePolicy(wraps)
         self.title.setToolTip(self.label)
         head.addWidget(self.title, 1)
+        # The mark of a filter in force sits in a box of its own, of fixed size: turning it on or off
+        # never moves anything, so a click repaints the mark and not the whole filter panel.
+        self.active_mark = QLabel()
+        self.active_mark.setAccessibleName(f"{self.label} filter in force")
+        self.active_mark.setToolTip(f"A filter on {self._words} is in force")
+        self.active_mark.setFixedSize(self.active_mark.fontMetrics().horizontalAdvance(" •• "),
+                                      self.active_mark.fontMetrics().height())
+        head.addWidget(self.active_mark, 0, Qt.AlignmentFlag.AlignTop)
         self.all_button = QToolButton(text="All")
         self.all_button.setAccessibleName(f"Select all {self.label}")
         self.all_button.setToolTip(f"Tick every {self._words}: no filter on {self._words}")
@@ -208,8 +216,7 @@ class FacetList(QWidget):
                         it.setText(text)
                         it.setForeground(grey if n == 0 else normal)
                         it.setToolTip(self._value_tip(v, n, unit))
-        active = selected is not None
-        self.title.setText(f"<b>{self.label}</b>" + (" •" if active else ""))
+        self.active_mark.setText("•" if selected is not None else "")
 
     def _value_tip(self, value: str, n: int, unit: str) -> str:
         if n == 0:

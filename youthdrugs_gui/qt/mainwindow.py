@@ -272,6 +272,7 @@ class MainWindow(QMainWindow):
         self.dialogs.follow_dataset()
         self.model.set_dataset(ds)
         self.table.show_sort(-1)
+        self.table.forget_row_numbers_width()
         self.table.fit_columns()
         cols = [(c, ds.label(c)) for c in CHART_COLUMNS if c in ds.categorical_columns]
         cols += [(c, ds.label(c)) for c in ds.facet_columns if c in ds.categorical_columns and c not in CHART_COLUMNS]
@@ -279,6 +280,7 @@ class MainWindow(QMainWindow):
 
     def _on_rows(self, table: TableRows) -> None:
         self.model.set_rows(table.rows)
+        self.table.lay_out_rows()
 
     def _on_result(self, result: Result) -> None:
         ds = self.controller.dataset  # the result's own (a widget may ask for a change while the data set swaps)

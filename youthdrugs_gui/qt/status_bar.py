@@ -27,6 +27,10 @@ class StatusArea(QStatusBar):
         self.summary.setContentsMargins(4, 0, 12, 0)
         self.filters_text = QLabel()
         self.filters_text.setAccessibleName("Active filters")
+        # Both labels paint their own background, so a new text repaints the label alone, not the bar.
+        for label in (self.summary, self.filters_text):
+            label.setAutoFillBackground(True)
+        self._summary_of: Dataset | None = None  # the data set the summary's width was found for
         self.synthetic_badge = _synthetic_badge()
         self.busy = self._loading_box(cancel)
         # On large data the engine works off the UI thread; say so if a change takes a noticeable time.
@@ -69,11 +73,22 @@ class StatusArea(QStatusBar):
         """The rows shown of all, their totals, and the filters in words."""
         synthetic = " (synthetic)" if ds.synthetic else ""
         self.summary.setText(f"Showing {result.n_rows:,} of {result.n_total:,} rows — {result.totals_text()}{synthetic}")
+        self._keep_summary_width(ds)
         words = result.state.describe(ds)
         if result.messages:
             words += " — " + " ".join(result.messages)
         self.filters_text.setText(words)
         self.filters_text.setToolTip(words)
+
+    def _keep_summary_width(self, ds: Dataset) -> None:
+        """The summary grows to fit a longer text but does not shrink for a shorter one (until another
+        data set is shown): a click that changes only numbers leaves the bar's layout as it was."""
+        if ds is not self._summary_of:
+            self._summary_of = ds
+            self.summary.setMinimumWidth(0)
+        wanted = self.summary.sizeHint().width()
+        if wanted > self.summary.minimumWidth():
+            self.summary.setMinimumWidth(wanted)
 
     def set_synthetic(self, synthetic: bool) -> None:
         self.synthetic_badge.setVisible(synthetic)

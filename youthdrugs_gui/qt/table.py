@@ -23,10 +23,14 @@ from PySide6.QtWidgets import (
 from ..core.dataset import Dataset
 from ..core.schema import Role
 
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_ALIGN = Qt.ItemDataRole.TextAlignmentRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+# Plain ints: the view asks for several roles of every cell it paints, and comparing ints is cheaper
+# than comparing enum members.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 class _Column:
@@ -136,9 +140,7 @@ class TableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _CELL_FLAGS if index.isValid() else _NO_FLAGS
 
     # ---- copying -----------------------------------------------------------------------------
     def block_text(self, rows: list[int], cols: list[int]) -> str:
@@ -260,6 +262,24 @@ class TableView(QTableView):
         h.setSortIndicator(column, order)
         h.blockSignals(False)
         h.viewport().update()
+
+    # ---- new rows ------------------------------------------------------------------------------
+    def forget_row_numbers_width(self) -> None:
+        """Another data set: the row numbers' column may be as narrow as its numbers need."""
+        self.verticalHeader().setMinimumWidth(0)
+
+    def lay_out_rows(self) -> None:
+        """Lay out newly published rows at once (scroll bars, the row numbers' column), so that they
+        are painted together with the cells and the rest of the window, in one pass.
+
+        The row numbers' column grows for longer numbers and never shrinks for shorter ones (until
+        another data set): a click that shows fewer rows does not shift the cells sideways."""
+        self.executeDelayedItemsLayout()
+        v = self.verticalHeader()
+        wanted = v.sizeHint().width()
+        if wanted > v.minimumWidth():
+            v.setMinimumWidth(wanted)
+            self.updateGeometries()
 
     # ---- no rows -------------------------------------------------------------------------------
     def show_empty(self, words: str | None) -> None:

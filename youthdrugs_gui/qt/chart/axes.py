@@ -195,7 +195,8 @@ class CountAxis(pg.AxisItem):
     def __init__(self) -> None:
         super().__init__("left")
         self.enableAutoSIPrefix(False)
-        self.setStyle(maxTickLevel=1)
+        # The axis widens for longer numbers but never narrows: a change of numbers never moves the plot.
+        self.setStyle(maxTickLevel=1, autoReduceTextSpace=False)
         self.setTickFont(QFont())
 
     def tickValues(self, minVal, maxVal, size):

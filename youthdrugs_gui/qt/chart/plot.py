@@ -234,6 +234,9 @@ class ChartPlot:
         """Show exactly the data (y from 0): the user cannot pan or zoom, so this is the whole view."""
         self.view_x, self.view_top = x_range, top
         self.vb.setRange(xRange=x_range, yRange=(0, top), padding=0)
+        # The view box would otherwise move its contents when it is next painted, which marks them
+        # for a second paint: moved now, the new series is painted once.
+        self.vb.updateMatrix()
         self.update_grid()
 
     def update_grid(self) -> None:
