@@ -22,7 +22,11 @@ from .sniff import DELIMITERS, check_table_shape, refuse_other_text, sniff_delim
 from .tables import SCAN_ROWS, ParsedTable, header_index, unique_names
 from .text import decode
 
-_BLOCK = 1 << 22  # pyarrow block: progress and cancel are checked after each one
+# pyarrow block: progress and cancel are checked after each one. Arrow's memory while reading grows with
+# the block (1M rows: at most 37 MB with 1 MB blocks, 110 MB with 4 MB ones, in the same time), so the block
+# is small unless the first lines are long: a row must fit in one block.
+_BLOCK = 1 << 20
+_MAX_BLOCK = limits.MAX_HEADER_BYTES
 _PY_ROWS = 1 << 16  # rows the careful CSV reader holds as text before turning them into codes
 _SHAPE_LINES = 200  # first lines of a file that its delimiter and its shape are judged from
 # a number written with a decimal comma, optionally with '.' between thousands: 12,5  -0,25  1.234,5
@@ -61,7 +65,7 @@ def read_csv(p: Path, data: bytes, ticker: Ticker, *, stream=None, total: int = 
         notes.append(f"the text was read as {text.encoding}")
     guard = MemoryGuard(p, total or len(body))
     frame = _csv_arrow(body if stream is None else stream, names, delim, line_ends[hi],
-                       ticker.sub(0.05, 0.9), total or len(body), guard)
+                       ticker.sub(0.05, 0.9), total or len(body), guard, _block_size(lines))
     if frame is None and stream is not None:
         return None
     if frame is None:
@@ -72,6 +76,12 @@ def read_csv(p: Path, data: bytes, ticker: Ticker, *, stream=None, total: int = 
         frame, more_notes = _decimal_commas(frame, orig)
         notes += more_notes
     return ParsedTable(frame=frame, headers=orig, detail=detail, notes=tuple(notes))
+
+
+def _block_size(lines: list[str]) -> int:
+    """Bytes per Arrow block: _BLOCK, or room for many of the longest first lines (up to _MAX_BLOCK)."""
+    longest = max((len(line.encode("utf-8")) for line in lines), default=0)
+    return min(_MAX_BLOCK, max(_BLOCK, 64 * longest))
 
 
 def _first_rows(p: Path, lines: list[str], delim: str) -> tuple[list[list[str]], list[int]]:
@@ -155,7 +165,7 @@ def _decimal_commas_wide(s: pd.Series) -> pd.Series | None:
 
 
 def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ticker,
-               total: int, guard: MemoryGuard | None = None) -> pd.DataFrame | None:
+               total: int, guard: MemoryGuard | None = None, block: int = _BLOCK) -> pd.DataFrame | None:
     """Fast path: pyarrow, every column read as dictionary-encoded text, from bytes in memory or
     straight from the file. None if some row does not fit the header (the careful reader then takes
     over). Each block's columns are turned into category codes as it comes (TextCodes), so that neither
@@ -165,7 +175,7 @@ def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ti
     import pyarrow.csv as pacsv
 
     dict_type = pa.dictionary(pa.int32(), pa.string())
-    ro = pacsv.ReadOptions(skip_rows=skip_lines, column_names=names, block_size=_BLOCK, use_threads=True)
+    ro = pacsv.ReadOptions(skip_rows=skip_lines, column_names=names, block_size=block, use_threads=True)
     # no invalid_row_handler: a row that does not fit raises, and the careful reader takes over
     po = pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, newlines_in_values=False)
     co = pacsv.ConvertOptions(column_types={n: dict_type for n in names}, strings_can_be_null=False,
@@ -185,7 +195,7 @@ def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ti
             n_rows += batch.num_rows
             del batch
             if avg is None and n_rows:
-                avg = max(1.0, min(total, _BLOCK) / n_rows)
+                avg = max(1.0, min(total, block) / n_rows)
             ticker.tick(min(0.95, n_rows * (avg or 1.0) / total))
             if guard is not None:
                 guard.check()
