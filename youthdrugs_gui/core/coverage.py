@@ -151,13 +151,8 @@ class Coverage:
         sub = self.grid
         year_claimed = False
         for axis, d in enumerate(self.grid_dims):
-            if d in fixed:
-                i = self._index[axis].get(str(fixed[d]))
-                idx = np.array([] if i is None else [i], dtype=np.int64)
-            elif d in allowed:
-                idx = np.array(sorted(i for v in allowed[d] if (i := self._index[axis].get(str(v))) is not None),
-                               dtype=np.int64)
-            else:
+            idx = chosen_keys(self._index[axis], d, fixed, allowed)
+            if idx is None:
                 continue
             if d == schema.FINANCIAL_YEAR:
                 year_claimed = True
@@ -217,6 +212,17 @@ class Coverage:
             more = f" and {len(gaps) - 6} more" if len(gaps) > 6 else ""
             lines.append(f"no figure at all for {', '.join(shown)}{more}")
         return lines
+
+
+def chosen_keys(index: dict[str, int], dim: str, fixed: Mapping, allowed: Mapping) -> np.ndarray | None:
+    """The grid positions along one dimension that a status question keeps: the one `fixed` value, the
+    `allowed` values, or None when the question leaves the dimension free."""
+    if dim in fixed:
+        i = index.get(str(fixed[dim]))
+        return np.array([] if i is None else [i], dtype=np.int64)
+    if dim in allowed:
+        return np.array(sorted(i for v in allowed[dim] if (i := index.get(str(v))) is not None), dtype=np.int64)
+    return None
 
 
 def _with_months(cov: Coverage, frame: pd.DataFrame, covered: list[dict]) -> Coverage:

@@ -184,7 +184,7 @@ class MonthCoverage:
         """'full', 'partial' or '[x]' (or a source's own mark) for a cell spanning these months, with
         `fixed` and `allowed` values on the other dimensions as in Coverage.status. Every one of the
         months counts: a month no source covers makes the cell partial, or not available."""
-        from .coverage import FULL_STATUS, NOT_AVAILABLE, PARTIAL_STATUS, _MARK_OF_GAP
+        from .coverage import FULL_STATUS, NOT_AVAILABLE, PARTIAL_STATUS, _MARK_OF_GAP, chosen_keys
 
         m_idx = np.array(sorted({i for m in months if (i := self._month_index.get(m)) is not None}),
                          dtype=np.int64)
@@ -193,15 +193,9 @@ class MonthCoverage:
             return NOT_AVAILABLE
         sub = np.take(self.grid, m_idx, axis=self.grid.ndim - 1)
         for axis, d in enumerate(self.dims):
-            if d in fixed:
-                i = self._index[axis].get(str(fixed[d]))
-                idx = np.array([] if i is None else [i], dtype=np.int64)
-            elif d in allowed:
-                idx = np.array(sorted(i for v in allowed[d] if (i := self._index[axis].get(str(v))) is not None),
-                               dtype=np.int64)
-            else:
-                continue
-            sub = np.take(sub, idx, axis=axis)
+            idx = chosen_keys(self._index[axis], d, fixed, allowed)
+            if idx is not None:
+                sub = np.take(sub, idx, axis=axis)
         if sub.size == 0:
             return NOT_AVAILABLE
         has = sub != ABSENT

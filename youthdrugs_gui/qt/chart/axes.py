@@ -44,6 +44,13 @@ class CategoryAxis(pg.AxisItem):
         self.enableAutoSIPrefix(False)  # categories have no units: never "(x0.001)" under one bar
         self.setTickFont(QFont())
 
+    def setLabel(self, *args, **kwargs) -> None:  # noqa: N802 (pyqtgraph's name)
+        """A new title changes the room the axis needs below its labels: lay it out again, so the title
+        sits under the labels and never over them."""
+        super().setLabel(*args, **kwargs)
+        if hasattr(self, "_full"):  # pyqtgraph sets the first title before this axis is set up
+            self.relayout(force=True)
+
     # -- what is shown (for the panel and the tests) --
     @property
     def full_labels(self) -> tuple[str, ...]:

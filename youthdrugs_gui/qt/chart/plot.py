@@ -135,7 +135,6 @@ class ChartPlot:
         label = chart_table.column_label(labels, s.group_by)
         if self.x_axis.labelText != label:
             self.x_axis.setLabel(label)
-            self.x_axis.relayout(force=True)  # room for the title below the labels, not over them
 
     def _set_ylabel(self, text: str) -> None:
         if text != self._ylabel:
