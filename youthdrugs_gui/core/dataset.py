@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -180,6 +180,15 @@ class Dataset:
     def categories(self, col: str) -> list[str]:
         return list(self.frame[col].cat.categories)
 
+    def category_index(self, col: str) -> pd.Index:
+        """The categories of a categorical column as they are held (no list of Python strings)."""
+        return self.frame[col].cat.categories
+
+    @cached_property
+    def category_lists(self) -> "CategoryLists":
+        """The categories of every categorical column as lists, each made when first asked for."""
+        return CategoryLists(self)
+
     @cached_property
     def _codes(self) -> dict[str, np.ndarray]:
         # The categoricals' own code arrays (read-only views): `.cat.codes` would copy every column.
@@ -291,3 +300,34 @@ def _add_periods(out: dict[str, pd.Series], roles: dict[str, Role]) -> None:
     for col, series in period_columns(out[schema.DATE], skip=skip).items():
         out[col] = series
         roles[col] = Role.CATEGORY
+
+
+class CategoryLists(Mapping[str, list[str]]):
+    """Column -> its categories as a list, made on first use: a column of row identifiers has
+    millions, and the engine never needs them as Python strings unless someone sorts or filters by
+    that column."""
+
+    def __init__(self, ds: Dataset) -> None:
+        self._ds = ds
+        self._columns = ds.categorical_columns
+        self._made: dict[str, list[str]] = {}
+
+    def __getitem__(self, col: str) -> list[str]:
+        if col not in self._made:
+            if col not in self._columns:
+                raise KeyError(col)
+            self._made[col] = self._ds.categories(col)
+        return self._made[col]
+
+    def __contains__(self, col: object) -> bool:
+        return col in self._columns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def size(self, col: str) -> int:
+        """How many categories the column has, without listing them."""
+        return len(self._ds.category_index(col))

@@ -35,7 +35,7 @@ class Engine:
         self._unit_counts = bool(self.n == 0 or (self._counts.min() == 1 and self._counts.max() == 1))
         self._facets = [c for c in ds.facet_columns if c in ds.categorical_columns]
         self._base_counts: dict[str, np.ndarray] = {}  # facet counts of every row, filled once
-        self._cats = {c: ds.categories(c) for c in ds.categorical_columns}
+        self._cats = ds.category_lists
         self._masks = RowMasks(ds, self._cats)
         # Facet counts are sums of the count only when a state keeps one part (one measure and area
         # level), else rows: never counts of different things added together.

@@ -3,6 +3,8 @@ arrays (no frame copy on a filter change, no .iloc per cell), and a view that as
 hides columns and says so when no rows match."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -31,6 +33,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_LISTED_CATEGORIES = 50_000
 
 
 class _Column:
@@ -47,7 +50,10 @@ class _Column:
         if isinstance(s.dtype, pd.CategoricalDtype):
             self.kind = "cat"
             self.codes = ds.codes(name)
-            self.cats = [str(c) for c in s.cat.categories]
+            cats = s.cat.categories
+            # A column of references has a value per row: its categories stay as they are held
+            # (an index is read per cell drawn) instead of millions of Python strings made on opening.
+            self.cats = [str(c) for c in cats] if len(cats) <= _LISTED_CATEGORIES else cats.astype(str)
             self.numeric = ds.role(name) is Role.AGE
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
             self.kind = "date"
@@ -106,7 +112,8 @@ class TableModel(QAbstractTableModel):
     def column_names(self) -> list[str]:
         return [c.name for c in self._cols]
 
-    def categories(self, section: int) -> list[str] | None:
+    def categories(self, section: int) -> Sequence[str] | None:
+        """The column's categories (a list, or an index for a column of very many), None if not categorical."""
         return self._cols[section].cats
 
     # ---- Qt model interface ------------------------------------------------------------------
@@ -312,7 +319,7 @@ class TableView(QTableView):
             label = str(m.headerData(c, Qt.Orientation.Horizontal))
             width = fm.horizontalAdvance(label) + 28
             cats = m.categories(c)
-            if cats:
+            if cats is not None and len(cats):
                 longest = max(cats[:2000], key=len)
                 width = max(width, fm.horizontalAdvance(longest) + 16)
             else:

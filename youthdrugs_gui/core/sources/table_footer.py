@@ -24,8 +24,8 @@ def trailing_rows_to_drop(frame: pd.DataFrame) -> tuple[int, list[str]]:
     footnotes = 0
     end = n
     for _ in range(min(20, n)):
-        row = frame.iloc[end - 1]
-        texts = [cell_text(v) for v in row.tolist()]
+        # Cell by cell: a row of a frame of mixed columns would make pandas hash every category.
+        texts = [cell_text(frame[c].iloc[end - 1]) for c in frame.columns]
         filled = [t for t in texts if t is not None]
         head = cell_text(frame[first].iloc[end - 1])
         if head is not None and _TOTAL_ROW.match(head):
