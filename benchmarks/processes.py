@@ -96,6 +96,7 @@ def _window_child(argv: list[str], env: dict[str, str], timeout: float) -> dict:
 def measure_real_windows(args, result: dict, runs: int) -> None:
     """startup_to_painted_s (median of `runs`) and, per size, the real window's figures, on an X server."""
     from .datasets import ensure_data
+    from .distinct import ensure_distinct_csv
     from .xserver import x_display
 
     if not args.window:
@@ -122,4 +123,12 @@ def measure_real_windows(args, result: dict, runs: int) -> None:
             run["notes"] += figures.pop("notes", [])
             figures.pop("rows", None)
             figures.pop("startup_to_painted_s", None)  # measured apart, once
+            run.update(figures)
+            wide = ensure_distinct_csv(csv_path)
+            log(f"[{n:,}] the real window: File > Open of the CSV without and with a reference per row, "
+                f"a search for one ...")
+            figures = _window_child(["--child", "distinct", "--size", str(n), "--csv", str(csv_path),
+                                     "--file", str(wide)], env, 3600)
+            run["notes"] += figures.pop("notes", [])
+            figures.pop("rows", None)
             run.update(figures)

@@ -45,7 +45,7 @@ from benchmarks.report import (  # noqa: E402,F401 (REQUIRED_KEYS and TARGETS ar
     verdicts,
 )
 
-CHILDREN = ("size", "load", "window", "startup")
+CHILDREN = ("size", "load", "window", "startup", "distinct")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -62,6 +62,8 @@ def make_parser() -> argparse.ArgumentParser:
     ap.add_argument("--no-window", dest="window", action="store_false",
                     help="leave out the real window on an X server (its figures null)")
     ap.add_argument("--cache", type=Path, default=HERE / "cache", help="where generated data sets are kept")
+    ap.add_argument("--only-window", action="store_true",
+                    help="only the real window's figures (start-up, opens, clicks, paints, memory): to try a change")
     # internal: the child processes
     ap.add_argument("--child", choices=CHILDREN, help=argparse.SUPPRESS)
     ap.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -79,6 +81,8 @@ def run_as_child(args) -> int:
         from benchmarks.processes import child_load as work
     elif args.child == "window":
         from benchmarks.real_window import child_window as work
+    elif args.child == "distinct":
+        from benchmarks.real_window import child_distinct as work
     else:
         from benchmarks.real_window import child_startup as work
     print(json.dumps(work(args)))
@@ -88,6 +92,7 @@ def run_as_child(args) -> int:
 def measure_size(args, n: int, sub_runs: int) -> dict:
     """Every figure of one size: its own process, then loads in fresh processes."""
     from benchmarks.datasets import ensure_data
+    from benchmarks.distinct import ensure_distinct_csv, measure_info
     from benchmarks.processes import measure_loads, run_child
 
     pq_path, csv_path = ensure_data(n, args.cache)
@@ -112,6 +117,11 @@ def measure_size(args, n: int, sub_runs: int) -> dict:
     })
     log(f"[{n:,}] load CSV {run['load_csv_s']:.2f} s, Parquet {run['load_parquet_s']:.2f} s, "
         f"peak RSS {run['rss_mb']:.0f} MB")
+    wide = ensure_distinct_csv(csv_path)
+    log(f"[{n:,}] youthdrugs-gui info on the CSV with and without a column of {n:,} references ...")
+    run.update(measure_info(csv_path, wide, sub_runs))
+    log(f"[{n:,}] info {run['distinct_info_plain_s']:.2f} s without, {run['distinct_info_s']:.2f} s with "
+        f"({run['distinct_info_ratio']:.2f}x)")
     return run
 
 
@@ -144,12 +154,15 @@ def main(argv: list[str] | None = None) -> int:
         "runs": [],
         "notes": [],
     }
-    startup_runs = 1 if args.quick else 5
-    log(f"start-up: {startup_runs} run(s) of youthdrugs-gui --exit-after-start ...")
-    result.update(measure_startup(startup_runs))
     sub_runs = 1 if args.quick else 3
-    for n in sizes:
-        result["runs"].append(measure_size(args, n, sub_runs))
+    if args.only_window:
+        result["runs"] = [{"rows": n, "notes": []} for n in sizes]
+    else:
+        startup_runs = 1 if args.quick else 5
+        log(f"start-up: {startup_runs} run(s) of youthdrugs-gui --exit-after-start ...")
+        result.update(measure_startup(startup_runs))
+        for n in sizes:
+            result["runs"].append(measure_size(args, n, sub_runs))
     measure_real_windows(args, result, 1 if args.quick else 3)
     result["targets"] = verdicts(result)
     result["elapsed_s"] = time.perf_counter() - t_start
