@@ -9,11 +9,14 @@ from youthdrugs_gui.core.masks import FilterMasks, code_mask
 
 
 @settings(max_examples=200, deadline=None)
-@given(lut=st.lists(st.booleans(), min_size=1, max_size=20), data=st.data())
-def test_a_code_mask_is_the_lookup_of_every_code(lut, data):
+@given(lut=st.lists(st.booleans(), min_size=1, max_size=60), data=st.data(),
+       dtype=st.sampled_from([np.int8, np.int16, np.int32]))
+def test_a_code_mask_is_the_lookup_of_every_code(lut, data, dtype):
+    """Few codes allowed, few not allowed, or many of each (the lookup): the same rows."""
     allowed = np.array(lut, dtype=bool)
-    codes = np.array(data.draw(st.lists(st.integers(0, len(lut) - 1), max_size=50)), dtype=np.int8)
-    assert code_mask(allowed, codes).tolist() == allowed[codes].tolist()
+    codes = np.array(data.draw(st.lists(st.integers(0, len(lut) - 1), max_size=50)), dtype=dtype)
+    mask = code_mask(allowed, codes)
+    assert mask.dtype == bool and mask.tolist() == allowed[codes].tolist()
 
 
 def test_rows_without_a_column_ignore_only_its_own_filter():

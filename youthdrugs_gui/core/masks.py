@@ -129,26 +129,44 @@ class FilterMasks:
         return self._without[col]
 
 
+_FEW_CODES = 8
+"""Up to this many codes allowed (or not allowed), a mask is made by comparisons: each costs about
+a tenth of a millisecond over a million int8 codes, against about two milliseconds for a lookup."""
+
+
 def code_mask(lut: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """lut[codes], but with a few equality tests when few codes are (or are not) allowed: a
-    comparison over int8 codes is ~30x cheaper than a gather."""
+    """lut[codes], by a few equality tests when few codes are (or are not) allowed, else by a lookup.
+
+    The codes are compared with Python ints: a NumPy int64 would make NumPy widen every int8 code
+    to 64 bits first, ten times the work."""
     on = np.flatnonzero(lut)
     if len(on) == 0:
         return np.zeros(len(codes), dtype=bool)
     if len(on) == len(lut):
         return np.ones(len(codes), dtype=bool)
-    if len(on) <= 6:
-        m = codes == on[0]
-        for c in on[1:]:
-            m |= codes == c
-        return m
+    if len(on) <= _FEW_CODES:
+        return _any_equal(codes, on.tolist(), np.equal, np.logical_or)
     off = np.flatnonzero(~lut)
-    if len(off) <= 6:
-        m = codes != off[0]
-        for c in off[1:]:
-            m &= codes != c
-        return m
-    return np.take(lut, codes)
+    if len(off) <= _FEW_CODES:
+        return _any_equal(codes, off.tolist(), np.not_equal, np.logical_and)
+    return _lookup(lut, codes)
+
+
+def _any_equal(codes: np.ndarray, values: list[int], test, join) -> np.ndarray:
+    """test(codes, values[0]) joined with the same test of every other value, in place."""
+    mask = test(codes, values[0])
+    scratch = np.empty_like(mask)
+    for v in values[1:]:
+        test(codes, v, out=scratch)
+        join(mask, scratch, out=mask)
+    return mask
+
+
+def _lookup(lut: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """lut[codes] by Arrow, which reads the narrow codes as they are (NumPy widens each to 64 bits
+    first): about twice as fast on int8 codes."""
+    found = pc.take(pa.array(lut.view(np.uint8)), pa.array(codes))
+    return np.asarray(found).view(bool)
 
 
 def _age_in(category: str, lo: int, hi: int) -> bool:
