@@ -2,17 +2,20 @@
 
 Widgets call its slots ("the user wants X"); it makes a new FilterState (kept in the core's History for
 undo), runs the engine and publishes what comes out: the Result (`result_changed`) and the table's rows
-in the order shown (`rows_changed`). Nothing else filters or sorts. Bursts of gestures (a slider drag)
-are throttled: the first change is applied at once, then at most one update per interval, and the last
-state always wins.
+in the order shown (`rows_changed`). Nothing else filters or sorts. The last state always wins.
 
-On large data sets the engine runs on a worker thread (qt.tasks), so that the window keeps answering
-while it works: one job at a time, and a change made meanwhile is computed as soon as the job in hand is
-done. A header click is computed the same way: the sort is part of the job. A result for a data set that
-was since replaced is dropped.
+On small data sets the engine runs on the UI thread, and bursts of gestures (a slider drag, typing) are
+throttled: the first change is applied at once, then at most one update per interval. On large data
+sets it runs on a worker thread (qt.tasks), so that the window keeps answering while it works: a change
+starts at once if the worker is free, and a change made meanwhile is computed as soon as the job in hand
+is done (only the latest waits). A result that a newer change has already overtaken is not shown, unless
+the window has shown nothing new for an interval (a long drag still moves the table and the chart). A
+header click is computed the same way: the sort is part of the job. A result for a data set that was
+since replaced is dropped.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -85,6 +88,7 @@ class Controller(QObject):
         self._requested: _Request | None = None  # the last computation started
         self._published: _Request | None = None  # ... and the last one shown
         self._due = False  # a change waits for the throttle
+        self._unshown_since: float | None = None  # when the oldest change not yet shown was made
         self._closed = False
         self._tasks = TaskRunner("youthdrugs-engine", self)
         self._tasks.busy_changed.connect(self.busy_changed)
@@ -221,10 +225,21 @@ class Controller(QObject):
 
     # ---- publishing ----------------------------------------------------------------------------
     def _schedule(self) -> None:
-        """Apply now if idle; during a burst, at most once per interval, and the last state wins."""
-        if not self._closed:
+        """Apply now if idle. On the UI thread, a burst is applied at most once per interval; on the
+        worker, a change waits only for the job in hand. The last state wins."""
+        if self._closed:
+            return
+        if self._unshown_since is None:
+            self._unshown_since = time.monotonic()
+        if self._off_thread():
+            self.refresh()
+        else:
             self._due = True
             self._throttle.throttle()
+
+    def _off_thread(self) -> bool:
+        """Whether the engine works on the worker thread (a large data set)."""
+        return self.engine is not None and self.engine.n >= self.async_rows
 
     @property
     def working(self) -> bool:
@@ -255,15 +270,26 @@ class Controller(QObject):
             return
         self._requested = request
         previous = self.result if request.same_result(self._published) else None
-        if self.engine.n < self.async_rows:
+        if not self._off_thread():
             self._publish(request, _compute(request, previous))
         else:
             self._tasks.start(lambda task: _compute(request, previous),
                               lambda out: self._publish(request, out))
 
+    def _overtaken(self) -> bool:
+        """Whether a result just computed is better left unshown: a newer change is already waiting
+        for the worker, and the window showed something new less than an interval ago."""
+        if not self._tasks.waiting:
+            return False
+        since = self._unshown_since
+        return since is not None and (time.monotonic() - since) * 1000.0 < UPDATE_INTERVAL_MS
+
     def _publish(self, request: _Request, out: tuple[Result, np.ndarray]) -> None:
         if request.engine is not self.engine or self._closed:
             return  # computed for a data set since replaced
+        if self._overtaken():
+            return
+        self._unshown_since = time.monotonic() if self._tasks.waiting else None
         result, rows = out
         same = result is self.result
         self._published = request
@@ -278,6 +304,7 @@ class Controller(QObject):
         on its way is dropped."""
         self._closed = True
         self._due = False
+        self._unshown_since = None
         self._throttle.cancel()
         self._tasks.shutdown()
 

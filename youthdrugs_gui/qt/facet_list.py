@@ -40,6 +40,17 @@ def with_article(words: str) -> str:
     return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
 
 
+def in_force_mark(label: str, words: str) -> QLabel:
+    """The mark shown beside a filter's title while it is in force ("•"), in a box of fixed size:
+    turning it on or off never moves anything, so a click repaints the mark and not the filter panel."""
+    mark = QLabel()
+    mark.setAccessibleName(f"{label} filter in force")
+    mark.setToolTip(f"A filter on {words} is in force")
+    metrics = mark.fontMetrics()
+    mark.setFixedSize(metrics.horizontalAdvance(" •• "), metrics.height())
+    return mark
+
+
 class _FitWidthDelegate(QStyledItemDelegate):
     """Rows as wide as the list, whatever their text: a long value is cut short in the middle, its count
     still in sight and its tooltip holding it whole, instead of widening the list past the panel."""
@@ -87,13 +98,7 @@ class FacetList(QWidget):
         self.title.setSizePolicy(wraps)
         self.title.setToolTip(self.label)
         head.addWidget(self.title, 1)
-        # The mark of a filter in force sits in a box of its own, of fixed size: turning it on or off
-        # never moves anything, so a click repaints the mark and not the whole filter panel.
-        self.active_mark = QLabel()
-        self.active_mark.setAccessibleName(f"{self.label} filter in force")
-        self.active_mark.setToolTip(f"A filter on {self._words} is in force")
-        self.active_mark.setFixedSize(self.active_mark.fontMetrics().horizontalAdvance(" •• "),
-                                      self.active_mark.fontMetrics().height())
+        self.active_mark = in_force_mark(self.label, self._words)
         head.addWidget(self.active_mark, 0, Qt.AlignmentFlag.AlignTop)
         self.all_button = QToolButton(text="All")
         self.all_button.setAccessibleName(f"Select all {self.label}")
@@ -216,6 +221,9 @@ class FacetList(QWidget):
                         it.setText(text)
                         it.setForeground(grey if n == 0 else normal)
                         it.setToolTip(self._value_tip(v, n, unit))
+            # A changed item makes the list lay its items out later, on a timer, and only then repaint:
+            # laid out now, the list is painted with the rest of the window, once.
+            self.list.executeDelayedItemsLayout()
         self.active_mark.setText("•" if selected is not None else "")
 
     def _value_tip(self, value: str, n: int, unit: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar, QWidget
 
 from ..core.dataset import Dataset
@@ -27,9 +28,11 @@ class StatusArea(QStatusBar):
         self.summary.setContentsMargins(4, 0, 12, 0)
         self.filters_text = QLabel()
         self.filters_text.setAccessibleName("Active filters")
-        # Both labels paint their own background, so a new text repaints the label alone, not the bar.
+        # Both labels paint their own background and keep a fixed size between results, so a new text
+        # repaints the label alone: the bar is neither laid out nor painted again.
         for label in (self.summary, self.filters_text):
             label.setAutoFillBackground(True)
+        self.summary.setFixedHeight(self.summary.sizeHint().height())
         self._summary_of: Dataset | None = None  # the data set the summary's width was found for
         self.synthetic_badge = _synthetic_badge()
         self.busy = self._loading_box(cancel)
@@ -44,7 +47,7 @@ class StatusArea(QStatusBar):
         self._updating_timer.timeout.connect(lambda: self.updating.setVisible(self._working()))
         self.addPermanentWidget(self.synthetic_badge)
         self.addWidget(self.summary)
-        self.addWidget(self.filters_text, 1)
+        self.addWidget(_FixedSizeHolder(self.filters_text), 1)
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.updating)
 
@@ -83,12 +86,10 @@ class StatusArea(QStatusBar):
     def _keep_summary_width(self, ds: Dataset) -> None:
         """The summary grows to fit a longer text but does not shrink for a shorter one (until another
         data set is shown): a click that changes only numbers leaves the bar's layout as it was."""
-        if ds is not self._summary_of:
-            self._summary_of = ds
-            self.summary.setMinimumWidth(0)
         wanted = self.summary.sizeHint().width()
-        if wanted > self.summary.minimumWidth():
-            self.summary.setMinimumWidth(wanted)
+        if ds is not self._summary_of or wanted > self.summary.width():
+            self._summary_of = ds
+            self.summary.setFixedWidth(wanted)
 
     def set_synthetic(self, synthetic: bool) -> None:
         self.synthetic_badge.setVisible(synthetic)
@@ -109,6 +110,26 @@ class StatusArea(QStatusBar):
         else:
             self._updating_timer.stop()
             self.updating.setVisible(False)
+
+
+class _FixedSizeHolder(QWidget):
+    """Holds a label at the size the bar gives the holder. The label's own size is fixed, so a new text
+    that would change its size hint lays nothing out again; a filter description too long for the bar is
+    cut at its end, as before (the tooltip holds it whole)."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__()
+        self.label = label
+        label.setParent(self)
+        label.move(0, 0)
+        height = label.sizeHint().height()
+        label.setFixedSize(0, height)
+        self.setFixedHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        self.label.setFixedSize(self.size())
+        super().resizeEvent(event)
 
 
 def _synthetic_badge() -> QLabel:

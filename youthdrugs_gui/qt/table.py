@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..core.dataset import Dataset
 from ..core.schema import Role
+from .table_cells import CellPainter
 
 # Plain ints: the view asks for several roles of every cell it paints, and comparing ints is cheaper
 # than comparing enum members.
@@ -31,8 +32,6 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _LISTED_CATEGORIES = 50_000
 
 
@@ -146,8 +145,16 @@ class TableModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _CELL_FLAGS if index.isValid() else _NO_FLAGS
+    # flags(): QAbstractTableModel's own (enabled, selectable), answered without a call into Python for
+    # every cell painted.
+
+    # ---- the cell painter's questions ----------------------------------------------------------
+    def cell_text(self, row: int, column: int) -> str:
+        """The text of a cell in view coordinates (the row in the order shown)."""
+        return self._cols[column].text(int(self._rows[row]))
+
+    def right_aligned(self, column: int) -> bool:
+        return self._cols[column].numeric
 
     # ---- copying -----------------------------------------------------------------------------
     def block_text(self, rows: list[int], cols: list[int]) -> str:
@@ -243,6 +250,8 @@ class TableView(QTableView):
         v = self.verticalHeader()
         v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         v.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.cells = CellPainter(self)
+        self.setItemDelegate(self.cells)
         self.empty_notice = EmptyNotice(self.viewport())
         self.empty_notice.reset_button.clicked.connect(self.reset_requested)
         self.empty_notice.undo_button.clicked.connect(self.undo_requested)
@@ -295,6 +304,17 @@ class TableView(QTableView):
             self.empty_notice.hide()
         else:
             self.empty_notice.show_words(words)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        model, selection = self.model(), self.selectionModel()
+        self.cells.begin(model if isinstance(model, TableModel) else None, self,
+                         selection is not None and selection.hasSelection(), self.currentIndex())
+        super().paintEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FontChange:
+            self.cells.set_font(self.font())
+        super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

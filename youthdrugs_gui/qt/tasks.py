@@ -82,6 +82,11 @@ class TaskRunner(QObject):
         self._finished.connect(self._on_finished)
 
     @property
+    def waiting(self) -> bool:
+        """Whether a job waits for the one in hand (a newer request than the one being worked on)."""
+        return self._waiting is not None
+
+    @property
     def busy(self) -> bool:
         """Whether a job is running or waiting for its turn."""
         return self._running is not None or self._waiting is not None
