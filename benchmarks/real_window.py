@@ -16,6 +16,10 @@ import sys
 import time
 import traceback
 
+# The program's own import order (its data libraries before Qt, whose import hook slows every later
+# import): the paint watch below loads Qt, and the window must start as `youthdrugs-gui` starts.
+import youthdrugs_gui.qt.app  # noqa: F401,E402  (isort: skip)
+
 from .common import SEED, WINDOW_SIZE, log, median, pct, peak_rss_mb
 from .paints import PaintWatch, wait_until_painted
 

@@ -12,7 +12,7 @@ import pytest
 from youthdrugs_gui.core import schema
 from youthdrugs_gui.core.errors import LoadError
 from youthdrugs_gui.core.sources import load_sample
-from youthdrugs_gui.core.sources.sample import load_parquet_sample
+from youthdrugs_gui.core.sample import load_parquet_sample
 from youthdrugs_gui.data import sample_path
 
 

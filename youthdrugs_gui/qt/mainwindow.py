@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         self.opener.open_files(paths, view, **options)
 
     def open_sample(self, state: FilterState | None = None) -> None:
-        from ..core.sources import load_sample
+        from ..core.sample import load_sample
 
         try:
             self.show_dataset(load_sample(), [], state)

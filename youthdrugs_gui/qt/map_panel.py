@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import (QComboBox, QGraphicsPathItem, QGraphicsRectItem, 
                                QGraphicsSimpleTextItem, QGraphicsView, QHBoxLayout, QLabel, QMenu,
                                QToolButton, QVBoxLayout, QWidget)
 
-from ..core import forcemap
 from ..core.errors import YouthDrugsError
+
+if TYPE_CHECKING:
+    from ..core import forcemap
 
 _PALE = 0.35
 _MARK_WORDS = {"[x]": "not available", "[c]": "suppressed", "[z]": "not applicable (no resident children to "
@@ -42,10 +45,15 @@ class _Area(QGraphicsPathItem):
 
 
 class MapView(QGraphicsView):
-    def resizeEvent(self, ev) -> None:
-        super().resizeEvent(ev)
+    """The map's view: the whole of England and Wales and the London inset, whatever its size."""
+
+    def fit(self) -> None:
         if self.scene() is not None:
             self.fitInView(self.scene().itemsBoundingRect().adjusted(-4, -4, 4, 4), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.fit()
 
 
 class MapPanel(QWidget):
@@ -112,10 +120,15 @@ class MapPanel(QWidget):
         self._reference: float | None = None
         self._heading: tuple[str, ...] = ()
         self._extra: tuple[str, ...] = ()
-        self._build()
+        self._built = False
 
-    # ---- geometry, built once ------------------------------------------------------------------------
+    # ---- geometry, built once, when the map is first drawn (the window opens on the Chart tab) -------
     def _build(self) -> None:
+        if self._built:
+            return
+        self._built = True
+        from ..core import forcemap
+
         geo = forcemap.areas()
         x0, y0, x1, y1 = forcemap.bounds()
         scale = 600.0 / (x1 - x0)
@@ -148,6 +161,7 @@ class MapPanel(QWidget):
             item = _Area(name, path(geo[name], lambda x, y: (left + 8 + (x - lx0) * s, top + 8 + (ly1 - y) * s)), self)
             self.scene.addItem(item)
             self._areas.append(item)
+        self.view.fit()
 
     # ---- what it shows -------------------------------------------------------------------------------
     def set_rate_mode(self, on: bool) -> None:
@@ -161,6 +175,9 @@ class MapPanel(QWidget):
                     what: str, selected: frozenset[str] | None, heading: tuple[str, ...] = (),
                     message: str = "", extra_sources: tuple[str, ...] = ()) -> None:
         """Colour the areas: by the rates when given, else by the counts."""
+        from ..core import forcemap
+
+        self._build()
         self._counts, self._rates, self._reference = counts, rates, reference
         self._heading, self._extra = heading, extra_sources
         shown = rates if rates else counts
@@ -195,6 +212,8 @@ class MapPanel(QWidget):
         return "\n".join(lines)
 
     def _draw_legend(self, classes, what: str, reference: str) -> None:
+        from ..core import forcemap
+
         rows = [f"<b>{escape(what[:1].upper() + what[1:])}</b>"]
         if classes is not None:
             for colour, label in zip(forcemap.PALETTE, classes.labels(forcemap._fmt)):
@@ -210,12 +229,15 @@ class MapPanel(QWidget):
 
     def area_items(self, name: str) -> list[_Area]:
         """The items drawn for a force (its area, and its copy in the London inset)."""
+        self._build()
         return [a for a in self._areas if a.name == name]
 
     # ---- saving ------------------------------------------------------------------------------------
     def svg(self) -> str:
         if self._figure is None:
             raise YouthDrugsError("There is no map to save yet.")
+        from ..core import forcemap
+
         return forcemap.to_svg(self._figure)
 
     def save(self, path: str | Path) -> None:

@@ -23,12 +23,12 @@ from .. import schema
 from ..combine import concat
 from ..dataset import Dataset, SourceFile
 from ..errors import LoadError, MappingError, YouthDrugsError
+from ..sample import load_sample
 from ..spellings import measure_value, normalise_force
 from . import generic, homeoffice, policeuk, yjb
 from ._common import Imported, Options, Ticker, quote_list
 from .memory import check_memory, is_large, lean_memory
 from .reading import check_path, read_bytes, stream_table, table_from_bytes
-from .sample import load_sample
 from .tables import RawTable
 
 __all__ = ["load_files", "load_sample", "detect_format", "describe_mapping", "FORMATS"]

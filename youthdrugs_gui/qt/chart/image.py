@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene
 
-from ...core.export import write_bytes_atomic
 
 _MARGIN = 16
 
@@ -111,6 +110,8 @@ def graphics_svg(graphics, heading: list[str], description: str) -> bytes:
 
 def save(path: str | Path, data: bytes) -> None:
     """Write the image atomically, owner-only (an ExportError says why it could not be)."""
+    from ...core.export import write_bytes_atomic
+
     write_bytes_atomic(path, data)
 
 

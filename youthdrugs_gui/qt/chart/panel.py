@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pandas as pd
 import pyqtgraph as pg
@@ -19,14 +19,16 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QStackedWidget, QToolTip, Q
 
 from ...core import chart_table
 from ...core.result import ChartRefusal, ChartSeries
-from . import image, time_axis
+from . import time_axis
 from .controls import ChartControls
 from .hbars import HBarChart, goes_across
 from .hits import PlotPointer
 from .legend import StackColours
 from .plot import ChartPlot
 from .state import ChartContent
-from .table_dialog import ChartTableDialog
+
+if TYPE_CHECKING:  # the table and the image writer load when first asked for
+    from .table_dialog import ChartTableDialog
 
 
 class ChartPanel(QWidget):
@@ -191,14 +193,24 @@ class ChartPanel(QWidget):
                 self.chart_plot.show_series(s, self._drawn_mode, self._colour, self._labels, c.highlight, c.reference)
                 self.chart_plot.legend.set_entries(names, tuple(self._colour(st).name() for st in s.stacks),
                                                    self._drawn_mode == "line")
-        for side in ("left", "bottom"):  # no empty frame around the words that stand in for a chart
-            self.plot.showAxis(side, not c.empty)
+        self._show_axes(not c.empty)
         key = chart_table.key_lines(None if c.empty else s, c.pale)
         self.no_data_label.setText("   ".join(key))
         self.no_data_label.setVisible(bool(key))
         self._update_mode_enabled()
         self._update_description()
         self._refresh_table()
+
+    def _show_axes(self, show: bool) -> None:
+        """Axes round a chart, none round the words that stand in for one. When they come or go, the
+        plot is laid out at once, so that the chart is first painted with its new frame rather than
+        before and again after its layout."""
+        if all(self.plot.getAxis(side).isVisible() == show for side in ("left", "bottom")):
+            return
+        for side in ("left", "bottom"):
+            self.plot.showAxis(side, show)
+        self.graphics.ci.layout.activate()
+        self.plot.layout.activate()
 
     def _shown_view(self) -> ChartPlot | HBarChart:
         return self.hbars if self.plot_stack.currentWidget() is self.hbars else self.chart_plot
@@ -267,6 +279,8 @@ class ChartPanel(QWidget):
         """Open (or raise) the non-modal table of the chart's numbers, sized to show it whole; it
         follows later results."""
         if self._table_dialog is None:
+            from .table_dialog import ChartTableDialog
+
             self._table_dialog = ChartTableDialog(self)
         self._table_dialog.set_frame(self.table_frame(), self.image_heading())
         if not self._table_dialog.isVisible():
@@ -283,12 +297,16 @@ class ChartPanel(QWidget):
     def export_png(self, path: str | Path, width: int | None = None) -> None:
         """Write the chart as a PNG on white (about 1,600 pixels wide unless told), its heading above it;
         atomically, readable by the user only."""
+        from . import image
+
         with self._print_style():
             data = image.graphics_png(self._shown_view().graphics, self.image_heading(), width)
         image.save(path, data)
 
     def export_svg(self, path: str | Path) -> None:
         """Write the chart as an SVG on white, with its heading above it and its caption as its title."""
+        from . import image
+
         with self._print_style():
             data = image.graphics_svg(self._shown_view().graphics, self.image_heading(),
                                       self.graphics.accessibleDescription())
@@ -296,6 +314,8 @@ class ChartPanel(QWidget):
 
     def save_dialog(self, kind: str, folder: str = "") -> str | None:
         """Ask where to save the chart (kind 'png' or 'svg') and save it; the path written, or None."""
+        from . import image
+
         write = self.export_png if kind == "png" else self.export_svg
         return image.save_image_dialog(self, "chart", kind, folder, self._content.synthetic, write)
 

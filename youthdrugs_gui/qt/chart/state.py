@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...core.result import ChartRefusal, ChartSeries, RefusalReason, Result
-from ...core.rates import rated_series
 
 NOTHING_YET = "Nothing to chart yet."
 NO_ROWS = "Nothing to chart: no rows match these filters."
@@ -60,6 +59,8 @@ def chart_content(result: Result, heading: list[str], synthetic: bool, rate_mode
     given), or the refusal in its place."""
     series, refusal, reference = result.series, result.chart_refusal, None
     if rate_mode and result.rates is not None and series is not None:
+        from ...core.rates import rated_series  # population figures load when rates are first asked for
+
         series, reference = rated_series(series, result.rates), result.rates.reference
     elif rate_mode and result.rate_refusal:
         series, refusal = None, ChartRefusal(RefusalReason.NO_RATES, result.rate_refusal)

@@ -1,12 +1,15 @@
 """The embedded synthetic sample: a Parquet file shipped with the program, already in canonical columns
-(categoricals stored as dictionaries), so loading it is one Parquet read and one Dataset.from_frame."""
+(categoricals stored as dictionaries), so loading it is one Parquet read and one Dataset.from_frame.
+
+It is read apart from the importers of users' files (core.sources, which re-exports it), so that the
+window opening on the sample does not load the readers of every file format."""
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-from ..dataset import Dataset, SourceFile
-from ..errors import LoadError
+from .dataset import Dataset, SourceFile
+from .errors import LoadError
 
 NAME = "Synthetic sample"
 NOTE = ("synthetic data made up for trying the program; the figures are not real and must not be "
@@ -37,6 +40,6 @@ def load_parquet_sample(path: Path) -> Dataset:
 
 def load_sample() -> Dataset:
     """The synthetic sample that ships with the program."""
-    from ... import data as _data
+    from .. import data as _data
 
     return load_parquet_sample(_data.sample_path())
