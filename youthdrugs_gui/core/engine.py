@@ -18,6 +18,7 @@ from .dataset import Dataset
 from .errors import FilterError
 from .filter_state import FilterState
 from .masks import FilterMasks, RowMasks
+from .parallel import each
 from .partitions import Partitions, coverage_allowed, with_status
 from .result import ChartRefusal, ChartSeries, RefusalReason, Result
 from .schema import NOT_RECORDED
@@ -147,18 +148,18 @@ class Engine:
         rows = masks.rows
         weights = self._weights if one_part else None
         w_rows = None if weights is None else weights[rows]
-        facet_counts: dict[str, np.ndarray] = {}
-        for col in self._facets:
+
+        def counts(col: str) -> np.ndarray:
             codes = self.ds.codes(col)
             ncat = len(self._cats[col])
             if not masks.constrains(col):
-                facet_counts[col] = _bincount(codes[rows], w_rows, ncat)
-            elif (masks.count == 1 or len(masks.rows_without(col)) == self.n) and (one_part or not several):
-                facet_counts[col] = self._base_count(col)  # its own filter is the only one
-            else:
-                idx = masks.rows_without(col)
-                facet_counts[col] = _bincount(codes[idx], None if weights is None else weights[idx], ncat)
-        return facet_counts
+                return _bincount(codes[rows], w_rows, ncat)
+            if (masks.count == 1 or len(masks.rows_without(col)) == self.n) and (one_part or not several):
+                return self._base_count(col)  # its own filter is the only one
+            idx = masks.rows_without(col)
+            return _bincount(codes[idx], None if weights is None else weights[idx], ncat)
+
+        return dict(zip(self._facets, each(counts, self._facets, self.n)))
 
     def _chart(self, state: FilterState, luts: dict[str, np.ndarray], masks: FilterMasks, group_by: str,
                stack_by: str | None) -> tuple[ChartSeries | None, frozenset[str] | None, ChartRefusal | None]:

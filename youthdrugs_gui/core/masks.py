@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from . import schema
 from .dataset import Dataset
 from .filter_state import FilterState
+from .parallel import each
 from .schema import NOT_RECORDED, Role
 
 
@@ -87,7 +88,8 @@ class RowMasks:
 
     def combine(self, luts: dict[str, np.ndarray], search: str, all_rows: np.ndarray) -> "FilterMasks":
         """The masks of the lookup tables and the search, ready to AND."""
-        masks = [(col, code_mask(lut, self.ds.codes(col))) for col, lut in luts.items()]
+        masks = each(lambda item: (item[0], code_mask(item[1], self.ds.codes(item[0]))), luts.items(),
+                     self.ds.n_rows)
         found = self.search(search)
         if found is not None:
             masks.append(("", found))
