@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -125,6 +126,13 @@ def measure_size(args, n: int, sub_runs: int) -> dict:
     return run
 
 
+def _as_installed(cache: Path) -> None:
+    """Child processes keep compiled bytecode, as an installed program has (pip compiles it on install),
+    in a folder of the cache rather than beside the sources, whatever PYTHONDONTWRITEBYTECODE says."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str((cache / "pycache").resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = make_parser()
     args = ap.parse_args(argv)
@@ -134,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.datasets import generator_tag
     from benchmarks.processes import measure_real_windows, measure_startup
 
+    _as_installed(args.cache)
     sizes = [int(s.replace("_", "")) for s in str(args.rows).split(",") if s.strip()]
     if args.reps < 1 or not sizes or any(n < 1000 for n in sizes):
         ap.error("--reps must be at least 1 and every size at least 1000 rows")

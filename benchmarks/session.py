@@ -55,7 +55,11 @@ class Session:
         if search is not None:
             self.watch.watch("search box", search, *search.findChildren(QWidget), timed=False)
         bar = win.statusBar()
-        self.watch.watch("status bar", bar, *bar.findChildren(QWidget))
+        bar.clearMessage()  # "Opened ..." would hide the summary for the whole script
+        named = [w for w in bar.findChildren(QWidget) if w.accessibleName()]
+        for w in named:  # the summary and the filters in words, each counted as the widget it is
+            self.watch.watch(f"status bar: {w.accessibleName().lower()}", w)
+        self.watch.watch("status bar", bar, *[w for w in bar.findChildren(QWidget) if w not in named])
 
     # ---- one gesture -------------------------------------------------------------------------
     def measure(self, what: str, act) -> None:
