@@ -84,15 +84,20 @@ class PaintWatch(QObject):
 
 def wait_until_painted(watch: PaintWatch, ready, since: float, quiet_ms: float = QUIET_MS,
                        max_wait_s: float = MAX_WAIT_S) -> float | None:
-    """Run the event loop until `ready()` holds and nothing watched has painted for `quiet_ms`; the time
-    the last paint was done (time.monotonic), or None if nothing painted after `since`."""
+    """Run the event loop until `ready()` holds and nothing watched has painted for `quiet_ms`, counted
+    from the later of the last paint and the moment `ready()` first held (a result arriving after a quiet
+    spell is painted after it); the time the last paint was done (time.monotonic), or None if nothing
+    painted after `since`."""
     loop = QEventLoop()
     deadline = since + max_wait_s
+    ready_at: list[float] = []  # when ready() first held: the paints it causes come after it
 
     def check() -> None:
         now = time.monotonic()
-        last = max(watch.last_paint_done, watch.last_paint, since)
-        if now > deadline or (ready() and not watch.painting and now - last >= quiet_ms / 1000.0):
+        if not ready_at and ready():
+            ready_at.append(now)
+        last = max(watch.last_paint_done, watch.last_paint, since, *ready_at)
+        if now > deadline or (ready_at and not watch.painting and now - last >= quiet_ms / 1000.0):
             loop.quit()
 
     poll = QTimer()

@@ -214,4 +214,6 @@ def _gestures(win, rounds: int, notes: list[str]) -> dict:
             "click_to_painted_ms_broad_p50": median(broad), "click_to_painted_ms_broad_p95": pct(broad, 95),
             "paints_per_click": {k: round(v / n, 2) for k, v in sorted(paints.items())},
             "click_to_painted_by_gesture": {c["what"]: c["ms"] for c in clicks[:20]},
+            "click_to_result_by_gesture": {c["what"]: [c["result_ms"], c["results"]] for c in clicks[:20]},
+            "click_to_result_ms_p50": median([c["result_ms"] for c in clicks if c["result_ms"] is not None]),
             "clicks": len(clicks)}

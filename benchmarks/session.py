@@ -79,8 +79,10 @@ class Session:
         if not changed:
             self.notes.append(f"the gesture '{what}' changed no filter: not counted")
             return
+        shown = [r for r in self.results if r >= t]
         self.clicks.append({"what": what, "broad": what.startswith(BROAD),
-                            "ms": None if last is None else (last - t) * 1000.0, "paints": dict(self.watch.counts)})
+                            "ms": None if last is None else (last - t) * 1000.0, "paints": dict(self.watch.counts),
+                            "result_ms": (shown[-1] - t) * 1000.0 if shown else None, "results": len(shown)})
 
     def settle(self) -> None:
         """Wait, untimed, until the window has painted whatever is pending."""
