@@ -98,3 +98,19 @@ def test_the_real_window_is_timed_from_input_to_paint(figures):
     assert paints["table"] > 0 and paints["chart"] > 0, paints
     assert any(name.startswith("filter: ") and n > 0 for name, n in paints.items()), paints
     assert r["clicks"] == 11 + 6, r["notes"]  # one round: every gesture changed the filters
+
+
+def test_a_column_of_references_is_timed_through_info(figures):
+    [r] = figures["runs"]
+    for key in ("distinct_info_plain_s", "distinct_info_s", "distinct_info_ratio"):
+        assert _is_number(r[key]), (key, r[key])
+
+
+@pytest.mark.skipif(not HAVE_X, reason="no X server and no Xvfb: the real-window figures are null")
+def test_a_column_of_references_is_opened_and_searched_in_the_real_window(figures):
+    [r] = figures["runs"]
+    for key in ("distinct_open_plain_to_painted_s", "distinct_open_to_painted_s", "distinct_open_ratio",
+                "distinct_search_ms"):
+        assert _is_number(r[key]), (key, r[key], r["notes"])
+    assert r["distinct_table_shows_text"] is True
+    assert not any(n.startswith("searching for") or "did not open" in n for n in r["notes"]), r["notes"]
