@@ -94,13 +94,13 @@ def window_script(args):
         if wide is None:
             out["notes"].append(f"the file with references did not open: {how}")
             return
-        out["distinct_search_ms"] = _search(win, reference_in(args.file))
+        out["distinct_search_ms"] = _search(win, reference_in(args.file), out["notes"])
         out["distinct_table_shows_text"] = _shown_as_text(win)
 
     return script
 
 
-def _search(win, reference: str) -> float | None:
+def _search(win, reference: str, notes: list[str]) -> float | None:
     """Milliseconds from the first key of the reference typed into Search to the last paint, once the
     table shows the one row."""
     import random
@@ -111,11 +111,12 @@ def _search(win, reference: str) -> float | None:
 
     session = Session(win, random.Random(SEED))
     session.measure(f"search '{reference}' (typed)", lambda: gestures.type_text(session.search, reference))
+    notes.extend(session.notes)
     if not session.clicks:
         return None
     rows = len(win.controller.result.rows) if win.controller.result is not None else -1
     if rows != 1:
-        session.notes.append(f"searching for {reference} left {rows} rows, not 1")
+        notes.append(f"searching for {reference} left {rows} rows, not 1")
     return session.clicks[-1]["ms"]
 
 
