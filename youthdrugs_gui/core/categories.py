@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .codes import categorical_of_texts, cell_text, code_counts, codes_and_values, text_codes
+from .codes import categorical_of_texts, cell_text, code_counts, code_width, codes_and_values, gather, text_codes
 from .schema import NOT_RECORDED, Role
 
 MAX_NATURAL_SORT_VALUES = 1 << 16
@@ -114,7 +114,7 @@ def _as_wide_category(s: pd.Series, codes: np.ndarray, uniques) -> pd.Series:
     else:
         nr = -1
     lut = np.append(np.where(lut < 0, nr, lut), nr).astype(np.int32)  # code -1 picks the last entry: nr
-    return pd.Series(categorical_of_texts(lut[codes], texts), index=s.index, name=s.name)
+    return pd.Series(categorical_of_texts(lut[codes], texts), index=s.index, name=s.name, copy=False)
 
 
 def as_category(s: pd.Series, col: str) -> pd.Series:
@@ -136,7 +136,11 @@ def as_category(s: pd.Series, col: str) -> pd.Series:
     cats = _ordered_categories(pd.Series([t for t in texts if t is not None], dtype=object), col, missing)
     pos = {c: i for i, c in enumerate(cats)}
     nr = pos.get(NOT_RECORDED, -1)
-    width = np.int8 if len(cats) < (1 << 7) else np.int16 if len(cats) < (1 << 15) else np.int32
-    lut = np.array([nr if t is None else pos[t] for t in texts] + [nr], dtype=width)  # pandas' own width
-    out = pd.Categorical.from_codes(lut[codes], categories=cats)  # code -1 picks the last entry: nr
-    return pd.Series(out, index=s.index, name=s.name)
+    width = code_width(len(cats))  # pandas' own width
+    places = [nr if t is None else pos[t] for t in texts]
+    if not any_missing and places == list(range(len(places))) and codes.dtype == width:
+        new_codes = codes  # already these categories, in this order: no copy
+    else:
+        new_codes = gather(np.array(places + [nr], dtype=width), codes)  # code -1 picks the last entry: nr
+    out = pd.Categorical.from_codes(new_codes, categories=cats, validate=False)
+    return pd.Series(out, index=s.index, name=s.name, copy=False)

@@ -92,16 +92,42 @@ def codes_and_values(s: pd.Series) -> tuple[np.ndarray, list]:
 
 def code_counts(codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
     """Rows per code 0..n-1, or the sum of the weights of those rows (code -1, missing, is not counted).
-    Counted a million rows at a time: np.bincount widens its input to 64 bits, which for a whole column
-    of int8 codes is a temporary eight times its size."""
+    Counted a few thousand rows at a time: np.bincount widens its input to 64 bits, and a temporary that
+    small stays in the processor's cache instead of being fetched from the system page by page. Narrow
+    codes are read as unsigned, so that -1 lands beyond every code instead of needing a mask."""
+    codes = np.asarray(codes)
     out = np.zeros(n, dtype=np.int64 if weights is None else np.float64)
-    step = 1 << 20
+    narrow = codes.dtype.kind == "i" and codes.dtype.itemsize <= 2
+    if narrow:
+        codes = codes.view(np.uint8 if codes.dtype.itemsize == 1 else np.uint16)
+    step = _STEP if n <= _STEP else 1 << 20  # many codes (an identifier): each block's counts are n long
     for i in range(0, len(codes), step):
         part = codes[i:i + step]
-        known = part >= 0
-        w = None if weights is None else weights[i:i + step][known]
-        out += np.bincount(part[known], weights=w, minlength=n)[:n]
+        w = None if weights is None else weights[i:i + step]
+        if not narrow:
+            known = part >= 0
+            part, w = part[known], (None if w is None else w[known])
+        out += np.bincount(part, weights=w, minlength=n)[:n]
     return out if weights is None else np.rint(out).astype(np.int64)
+
+
+_STEP = 1 << 14
+"""Rows handled at a time by the passes over whole columns: their temporaries stay in the cache."""
+
+
+def gather(values: np.ndarray, codes: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """values[codes] for narrow codes, a block of rows at a time: numpy would first widen every code
+    to 64 bits, a row-sized temporary eight times the codes' size. Code -1 picks the last value."""
+    values = np.asarray(values)
+    out = np.empty(len(codes), dtype=values.dtype) if out is None else out
+    for i in range(0, len(codes), _STEP):
+        np.take(values, codes[i:i + _STEP], out=out[i:i + _STEP])
+    return out
+
+
+def code_width(n: int) -> type:
+    """The integer type pandas gives the codes of n categories (int8 below 128 ...)."""
+    return np.int8 if n < (1 << 7) else np.int16 if n < (1 << 15) else np.int32 if n < (1 << 31) else np.int64
 
 
 def text_codes(values) -> tuple[np.ndarray, object]:
@@ -150,15 +176,21 @@ def categorical_of_texts(codes: np.ndarray, texts) -> pd.Categorical:
 
 def rebuild(codes: np.ndarray, labels: list[str | None], index=None, name=None) -> pd.Series:
     """A categorical whose row i holds labels[codes[i]] (code -1, or a None label, is missing).
-    Labels that repeat are merged into one category."""
+    Labels that repeat are merged into one category. Where each label keeps its own position (nothing
+    merged or made missing), the codes are used as they are, without a copy."""
     new_code: dict[str, int] = {}
-    lut = np.empty(len(labels) + 1, dtype=np.int32)
-    for i, lab in enumerate(labels):
-        lut[i] = -1 if lab is None else new_code.setdefault(lab, len(new_code))
-    lut[-1] = -1
-    out = lut[np.asarray(codes, dtype=np.int64)] if len(labels) else np.full(len(codes), -1, dtype=np.int32)
+    positions = [-1 if lab is None else new_code.setdefault(lab, len(new_code)) for lab in labels]
+    width = code_width(len(new_code))
+    codes = np.asarray(codes)
+    if positions == list(range(len(labels))) and codes.dtype == width:
+        out = codes
+    elif len(labels):
+        out = gather(np.array(positions + [-1], dtype=width), codes)  # code -1 picks the last entry: -1
+    else:
+        out = np.full(len(codes), -1, dtype=width)
     cats = pd.Index(list(new_code), dtype=object)
-    return pd.Series(pd.Categorical.from_codes(out, categories=cats), index=index, name=name)
+    return pd.Series(pd.Categorical.from_codes(out, categories=cats, validate=False), index=index, name=name,
+                     copy=False)
 
 
 def as_text(s: pd.Series) -> pd.Series:
@@ -170,7 +202,7 @@ def as_text(s: pd.Series) -> pd.Series:
 def recode(s: pd.Series, fn: Callable[[str], str | None]) -> pd.Series:
     """Apply fn to every distinct value of a text categorical (None: make it missing)."""
     s = s if is_clean_text(s) else as_text(s)
-    return rebuild(s.cat.codes.to_numpy(), [fn(c) for c in s.cat.categories], s.index, s.name)
+    return rebuild(s.array.codes, [fn(c) for c in s.cat.categories], s.index, s.name)
 
 
 def is_clean_text(s: pd.Series) -> bool:
@@ -180,13 +212,12 @@ def is_clean_text(s: pd.Series) -> bool:
 
 def value_counts(s: pd.Series) -> dict[str, int]:
     """Rows per category of a text categorical (categories with no rows left out)."""
-    codes = s.cat.codes.to_numpy()
-    n = np.bincount(codes[codes >= 0], minlength=len(s.cat.categories))
+    n = code_counts(s.array.codes, len(s.cat.categories))
     return {c: int(k) for c, k in zip(s.cat.categories, n) if k}
 
 
 def n_missing(s: pd.Series) -> int:
-    return int((s.cat.codes.to_numpy() < 0).sum())
+    return len(s) - int(code_counts(s.array.codes, len(s.cat.categories)).sum())
 
 
 def lookup(s: pd.Series, values: np.ndarray, fill) -> np.ndarray:
@@ -199,6 +230,6 @@ def take_codes(codes: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
     columns): widening them first would make a row-sized temporary eight times their size."""
     values = np.asarray(values)
     ext = np.append(values, np.array([fill], dtype=values.dtype))
-    return ext[codes]  # -1 picks the fill at the end
+    return gather(ext, codes)  # -1 picks the fill at the end
 
 

@@ -105,9 +105,7 @@ class Coverage:
             return None
         index = tuple({v: i for i, v in enumerate(vs)} for vs in values)
         grid = np.zeros(shape, dtype=np.int8)
-        keys = _row_keys(frame, dims, index)
-        if keys is not None and len(keys):
-            grid.reshape(-1)[np.bincount(keys, minlength=grid.size) > 0] = FULL
+        grid.reshape(-1)[keys_present(frame, dims, index, list(shape))] = FULL
         gap_rows: dict[str, int] = {}
         if gaps is not None and len(gaps):
             _add_gaps(grid, gaps, dims, index, gap_rows)
@@ -249,14 +247,40 @@ def _holes(full: np.ndarray) -> int:
     return int(has.size - np.count_nonzero(has))
 
 
+def _codes_and_places(s: pd.Series, index: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """A column's codes, and for each code the position of its value in a dimension's index (-1 where
+    it is not there); one more entry, -1, for code -1 (a missing value)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniq = s.array.codes, s.cat.categories
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    return codes, np.array([index.get(str(c), -1) for c in uniq] + [-1], dtype=np.int64)
+
+
 def _codes_for(s: pd.Series, index: dict[str, int]) -> np.ndarray:
     """Positions of a column's values in a dimension's index (-1 for missing)."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        lut = np.array([index.get(str(c), -1) for c in s.cat.categories] + [-1], dtype=np.int64)
-        return lut[s.array.codes]
-    codes, uniq = pd.factorize(s, use_na_sentinel=True)
-    lut = np.array([index.get(str(c), -1) for c in uniq] + [-1], dtype=np.int64)
-    return lut[codes]
+    codes, places = _codes_and_places(s, index)
+    return places[codes]
+
+
+def keys_present(frame: pd.DataFrame, dims: list[str], index: tuple[dict[str, int], ...],
+                 sizes: list[int]) -> np.ndarray:
+    """Which flat keys of a grid over `dims` (of these sizes) some row of the frame has; rows with a
+    value outside a dimension's index are left out. A block of rows at a time, so that no row-sized
+    temporary is made."""
+    seen = np.zeros(int(np.prod(sizes, dtype=np.int64)), dtype=bool)
+    columns = [_codes_and_places(frame[d], ix) for d, ix in zip(dims, index)]
+    step = 1 << 15
+    for i in range(0, len(frame), step):
+        key = np.zeros(min(step, len(frame) - i), dtype=np.int64)
+        ok = np.ones(len(key), dtype=bool)
+        for (codes, places), size in zip(columns, sizes):
+            c = np.take(places, codes[i:i + step])
+            ok &= c >= 0
+            key *= size
+            key += c
+        seen[key[ok]] = True
+    return seen
 
 
 def _row_keys(frame: pd.DataFrame, dims: list[str], index: tuple[dict[str, int], ...]) -> np.ndarray | None:

@@ -124,7 +124,7 @@ class Dataset:
         if roles.get(schema.DATE) is Role.DATE:
             _add_periods(out, roles)
         if schema.COUNT not in out:
-            out[schema.COUNT] = pd.Series(np.ones(len(df), dtype=np.int64))
+            out[schema.COUNT] = pd.Series(np.ones(len(df), dtype=np.int64), copy=False)
             roles[schema.COUNT] = Role.COUNT
         frame = pd.DataFrame(out, copy=False)  # the columns were made here (or are the caller's, unchanged)
         lab = {c: (schema.CANONICAL[c].label if c in schema.CANONICAL else str(c)) for c in frame.columns}

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .codes import code_width
 from .schema import NOT_RECORDED
 
 PERIOD_COLUMNS: tuple[str, ...] = (schema.MONTH, schema.QUARTER, schema.CALENDAR_YEAR)
@@ -75,8 +76,7 @@ def _categorical(kind: str, numbers: np.ndarray, missing: np.ndarray) -> pd.Cate
     if len(known) == 0:
         return pd.Categorical.from_codes(np.zeros(len(numbers), dtype=np.int8), categories=[NOT_RECORDED])
     lo, hi = int(known.min()), int(known.max())
-    if (hi - lo) * (12 if kind == schema.CALENDAR_YEAR else 3 if kind == schema.QUARTER else 1) \
-            <= MAX_CONTINUOUS_MONTHS:
+    if _continuous(kind, lo, hi):
         present = np.arange(lo, hi + 1, dtype=np.int64)
         pos = numbers - lo
     else:
@@ -87,7 +87,7 @@ def _categorical(kind: str, numbers: np.ndarray, missing: np.ndarray) -> pd.Cate
     cats = [_label(kind, int(n)) for n in present]
     if missing.any():
         cats.append(NOT_RECORDED)
-    width = np.int8 if len(cats) < (1 << 7) else np.int16 if len(cats) < (1 << 15) else np.int32
+    width = code_width(len(cats))
     codes = np.where(missing, len(cats) - 1, pos).astype(width) if missing.any() else pos.astype(width)
     return pd.Categorical.from_codes(codes, categories=cats, validate=False)
 
@@ -95,15 +95,105 @@ def _categorical(kind: str, numbers: np.ndarray, missing: np.ndarray) -> pd.Cate
 def period_columns(dates: pd.Series, skip: Collection[str] = ()) -> dict[str, pd.Series]:
     """The month, quarter and calendar year of each date, as categoricals (leaving out the names in
     `skip`, columns the data already has)."""
-    months = month_numbers(dates)
-    missing = months == np.iinfo(np.int64).min
-    out = {}
-    for kind in PERIOD_COLUMNS:
-        if kind in skip:
-            continue
-        cat = _categorical(kind, _period_numbers(kind, months), missing)
-        out[kind] = pd.Series(cat, index=dates.index, name=kind)
-    return out
+    kinds = [k for k in PERIOD_COLUMNS if k not in skip]
+    ns = _nanoseconds(dates)
+    span = _day_span(ns)
+    if span is not None and span[1] - span[0] <= 400 * 366:
+        cats = _by_day(ns, kinds, *span)
+    else:  # no date at all, or stray dates centuries apart: month by month, row by row
+        months = month_numbers(dates)
+        missing = months == np.iinfo(np.int64).min
+        cats = {kind: _categorical(kind, _period_numbers(kind, months), missing) for kind in kinds}
+    return {kind: pd.Series(cat, index=dates.index, name=kind, copy=False) for kind, cat in cats.items()}
+
+
+_DAY_NS = 86_400 * 10**9
+_NAT = np.iinfo(np.int64).min
+
+
+def _nanoseconds(dates: pd.Series) -> np.ndarray:
+    """Nanoseconds since 1970 of each date (the smallest int64 where there is none), in the local time
+    as written; a view of the column where it is held that way already."""
+    s = dates
+    if getattr(s.dtype, "tz", None) is not None:
+        s = s.dt.tz_localize(None)
+    return s.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
+def _day_span(ns: np.ndarray) -> tuple[int, int, bool] | None:
+    """The first and last day (days since 1970) of the dates and whether some row has none; None when
+    no row has a date."""
+    if len(ns) == 0:
+        return None
+    hi = int(ns.max())
+    if hi == _NAT:
+        return None
+    lo = int(ns.min())
+    missing = lo == _NAT
+    if missing:  # the first date: the least of each block's dates
+        lo = min(int(np.where(part == _NAT, hi, part).min()) for part in _blocks(ns))
+    return lo // _DAY_NS, hi // _DAY_NS, missing
+
+
+def _blocks(values: np.ndarray, step: int = 1 << 16):
+    for i in range(0, len(values), step):
+        yield values[i:i + step]
+
+
+def _by_day(ns: np.ndarray, kinds: list[str], lo: int, hi: int, missing: bool) -> dict[str, pd.Categorical]:
+    """The period columns through each day of the span: a day's month, quarter and year are worked out
+    once, and every row looks its day up (with no row-sized temporary beyond the codes made)."""
+    days = np.arange(lo, hi + 1, dtype=np.int64)
+    per_day = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    numbers = {kind: _period_numbers(kind, per_day) for kind in kinds}
+    wide = any(not _continuous(k, int(numbers[k][0]), int(numbers[k][-1])) for k in kinds)
+    present_days = _days_present(ns, lo, hi) if wide else None
+    luts, cats = {}, {}
+    for kind in kinds:
+        luts[kind], cats[kind] = _day_codes(kind, numbers[kind], present_days, missing)
+    codes = {kind: np.empty(len(ns), dtype=luts[kind].dtype) for kind in kinds}
+    step = 1 << 14
+    for i in range(0, len(ns), step):
+        part = ns[i:i + step]
+        pos = np.floor_divide(part, _DAY_NS) - lo
+        if missing:
+            pos[part == _NAT] = hi - lo + 1  # the entry past the last day: 'Not recorded'
+        for kind in kinds:
+            np.take(luts[kind], pos, out=codes[kind][i:i + step])
+    return {kind: pd.Categorical.from_codes(codes[kind], categories=cats[kind], validate=False) for kind in kinds}
+
+
+def _continuous(kind: str, lo: int, hi: int) -> bool:
+    """Whether every period from the first to the last is listed (see MAX_CONTINUOUS_MONTHS)."""
+    factor = 12 if kind == schema.CALENDAR_YEAR else 3 if kind == schema.QUARTER else 1
+    return (hi - lo) * factor <= MAX_CONTINUOUS_MONTHS
+
+
+def _days_present(ns: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Which days of the span some row falls on."""
+    seen = np.zeros(hi - lo + 2, dtype=bool)
+    for part in _blocks(ns):
+        pos = np.floor_divide(part, _DAY_NS) - lo
+        seen[np.where(part == _NAT, hi - lo + 1, pos)] = True
+    return seen[:-1]
+
+
+def _day_codes(kind: str, numbers: np.ndarray, present_days: np.ndarray | None,
+               missing: bool) -> tuple[np.ndarray, list[str]]:
+    """Each day's code into the periods (one more entry, for rows with no date, last) and the periods'
+    labels, as _categorical makes them from the rows."""
+    lo, hi = int(numbers[0]), int(numbers[-1])
+    if _continuous(kind, lo, hi):
+        present = np.arange(lo, hi + 1, dtype=np.int64)
+        pos = numbers - lo
+    else:
+        present = np.unique(numbers[present_days])
+        pos = np.searchsorted(present, numbers)
+    cats = [_label(kind, int(n)) for n in present]
+    if missing:
+        cats.append(NOT_RECORDED)
+    lut = np.append(pos, len(cats) - 1).astype(code_width(len(cats)))
+    return lut, cats
 
 
 def months_of(kind: str, value: str) -> list[str]:
@@ -212,29 +302,11 @@ class MonthCoverage:
         return FULL_STATUS if value.all() and not beyond else PARTIAL_STATUS
 
 
-def _positions(frame: pd.DataFrame, dims: tuple[str, ...], index) -> tuple[np.ndarray, np.ndarray]:
-    """Flat key over the dims of every row, and whether the row has every dim."""
-    from .coverage import _codes_for
-
-    key = np.zeros(len(frame), dtype=np.int64)
-    ok = np.ones(len(frame), dtype=bool)
-    for d, ix in zip(dims, index):
-        c = _codes_for(frame[d], ix)
-        ok &= c >= 0
-        key = key * max(1, len(ix)) + np.maximum(c, 0)
-    return key, ok
-
-
 def _add_rows(grid: np.ndarray, frame: pd.DataFrame, dims, index, m_index: dict[str, int]) -> None:
-    if not len(frame):
-        return
-    from .coverage import _codes_for
+    from .coverage import keys_present
 
-    key, ok = _positions(frame, dims, index)
-    m = _codes_for(frame[schema.MONTH], m_index)
-    ok &= m >= 0
-    flat = key[ok] * grid.shape[-1] + m[ok]
-    grid.reshape(-1)[np.bincount(flat, minlength=grid.size) > 0] = FULL
+    sizes = [max(1, len(ix)) for ix in index] + [grid.shape[-1]]
+    grid.reshape(-1)[keys_present(frame, [*dims, schema.MONTH], (*index, m_index), sizes)] = FULL
 
 
 def _add_declared(grid: np.ndarray, covered: list[dict], dims, index, m_index) -> set[tuple[int, ...]]:

@@ -101,4 +101,5 @@ def find_roles(headers: list[str], roles: dict[str, tuple[str, ...]]) -> dict[st
 
 def constant(n: int, value: str, name: str) -> pd.Series:
     """A categorical column of n rows that all hold `value` (the force a file name gives, a measure ...)."""
-    return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[value]), name=name)
+    return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[value]), name=name,
+                     copy=False)

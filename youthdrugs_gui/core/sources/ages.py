@@ -6,7 +6,7 @@ import re
 import pandas as pd
 
 from .. import schema
-from ..codes import as_text, is_clean_text, n_missing, recode, value_counts
+from ..codes import as_text, is_clean_text, recode, value_counts
 from ..schema import NOT_RECORDED
 from ..spellings import is_missing_word
 from ._common import plural, quote_list
@@ -68,7 +68,7 @@ def split_age(s: pd.Series, header: str, prefer: str = schema.AGE_BAND) -> tuple
     and blanks become missing (shown as 'Not recorded'); a column with no age at all keeps `prefer`."""
     s = s if is_clean_text(s) else as_text(s)
     counts = value_counts(s)
-    blank = n_missing(s)
+    blank = len(s) - sum(counts.values())
     missing_words = {c for c in counts if is_missing_word(c)}
     rest = {c: k for c, k in counts.items() if c not in missing_words}
     _refuse_months(rest, header)

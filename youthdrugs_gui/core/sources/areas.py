@@ -3,11 +3,13 @@ and Wales, a region, a country) given a level of their own so they are never add
 them."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..codes import as_text, is_clean_text, rebuild, recode
+from ..codes import as_text, code_counts, gather, is_clean_text, rebuild, recode
 from ..spellings import normalise_area_level, normalise_force, wider_area
 from .column_spellings import merge_spellings
 from .quoting import quote_values
@@ -33,13 +35,16 @@ def force_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     return out, notes
 
 
-def _combos(cols: list[pd.Series]) -> tuple[np.ndarray, list[tuple[str | None, ...]]]:
-    """Rows of several text categoricals as one code per distinct combination, and the combinations."""
-    n = len(cols[0])
-    key = np.zeros(n, dtype=np.int64)
+def _combos(cols: list[pd.Series]) -> tuple[Callable[[], np.ndarray], list[tuple[str | None, ...]]]:
+    """The distinct combinations of several text categoricals' values that rows have, and a function
+    giving each row's code into them (made only when asked for: a table about forces only never needs
+    it). One column's combinations are its values, found from its codes without a key per row."""
+    cols = [c if is_clean_text(c) else as_text(c) for c in cols]
+    if len(cols) == 1:
+        return _values_present(cols[0])
+    key = np.zeros(len(cols[0]), dtype=np.int64)
     parts: list[list[str]] = []
     for c in cols:
-        c = c if is_clean_text(c) else as_text(c)
         cats = list(c.cat.categories)
         key = key * (len(cats) + 1) + (c.array.codes.astype(np.int64) + 1)
         parts.append(cats)
@@ -51,7 +56,22 @@ def _combos(cols: list[pd.Series]) -> tuple[np.ndarray, list[tuple[str | None, .
             k, code = divmod(k, len(cats) + 1)
             vals.append(None if code == 0 else cats[code - 1])
         combos.append(tuple(reversed(vals)))
-    return inv.reshape(-1), combos
+    row_codes = inv.reshape(-1)
+    return lambda: row_codes, combos
+
+
+def _values_present(col: pd.Series) -> tuple[Callable[[], np.ndarray], list[tuple[str | None, ...]]]:
+    """_combos of one column: a missing value first if some row has one, then the values rows have,
+    in category order."""
+    cats = list(col.cat.categories)
+    codes = col.array.codes
+    rows_per = code_counts(codes, len(cats))
+    used = np.flatnonzero(rows_per)
+    blank = int(rows_per.sum()) < len(codes)
+    combos = ([(None,)] if blank else []) + [(cats[i],) for i in used.tolist()]
+    places = np.full(len(cats) + 1, 0, dtype=np.int64)  # code -1 (the last entry): the missing value, first
+    places[used] = np.arange(len(used)) + int(blank)
+    return lambda: gather(places, codes), combos
 
 
 def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -78,7 +98,7 @@ def split_areas(out: dict[str, pd.Series], header: str = "police force") -> list
     if force is None and level is None:
         return []
     cols = [c for c in (level, force) if c is not None]
-    inv, combos = _combos(cols)
+    row_combos, combos = _combos(cols)
     levels: list[str | None] = []
     areas: list[str | None] = []
     unknown_levels: set[str] = set()
@@ -104,6 +124,7 @@ def split_areas(out: dict[str, pd.Series], header: str = "police force") -> list
     if level is None and present <= {schema.FORCE_AREA}:
         return []  # forces only: nothing to split
     notes: list[str] = []
+    inv = row_combos()
     out[schema.AREA_LEVEL] = rebuild(inv, levels, name=schema.AREA_LEVEL)
     out[schema.AREA] = rebuild(inv, areas, name=schema.AREA)
     forces = [a if lv == schema.FORCE_AREA else (schema.NOT_APPLICABLE if lv is not None else None)

@@ -50,10 +50,11 @@ def merge_spellings(s: pd.Series, *, strip_prefix: bool = True, quote: bool = Tr
         return s, []
     if len(cats) > MERGE_MAX_VALUES:
         return s, []
-    counts = value_counts(s)
     groups: dict[str, list[str]] = {}
     for c in cats:
         groups.setdefault(label_key(c), []).append(c)
+    # rows per spelling decide between spellings of one value: counted only when some value has several
+    counts = value_counts(s) if any(len(m) > 1 for m in groups.values()) else {}
     chosen: dict[str, str] = {}
     merged: list[str] = []
     unquoted = 0
@@ -74,7 +75,7 @@ def merge_spellings(s: pd.Series, *, strip_prefix: bool = True, quote: bool = Tr
             merged.append(f"{quote_list(spellings, 3)} -> '{best}'")
         elif spellings:
             unquoted += len(spellings)
-    out = rebuild(s.cat.codes.to_numpy(), [chosen[c] for c in cats], s.index, s.name)
+    out = rebuild(s.array.codes, [chosen[c] for c in cats], s.index, s.name)
     notes = []
     if merged or unquoted:
         parts = merged[:4] + ([f"and {len(merged) - 4} more"] if len(merged) > 4 else [])

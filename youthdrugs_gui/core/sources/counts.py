@@ -24,6 +24,8 @@ def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[st
     hundred distinct values, and row-sized temporaries would multiply the memory a large file needs."""
     if schema.COUNT not in frame.columns:
         return frame, [], None
+    if _plain_counts(frame[schema.COUNT]):  # as int64, the same column when it is int64 already
+        return frame.assign(**{schema.COUNT: frame[schema.COUNT].astype(np.int64)}), [], None
     codes, nums, texts = count_codes(frame[schema.COUNT])
     rows_per = code_counts(codes, len(nums))
     blank = len(codes) - int(rows_per.sum())
@@ -70,6 +72,16 @@ def finish_counts(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[st
         if len(frame) == 0:
             raise LoadError(f"{name}: no row has a count that is a number, so there is nothing to show.")
     return frame, notes, gaps
+
+
+def _plain_counts(s: pd.Series) -> bool:
+    """Whether a count column is held as integers from 0 to 2**53 (never blank, never text, never a
+    fraction, never too large): such a column passes every check as it is, with no code per row."""
+    dtype = s.dtype
+    if not isinstance(dtype, np.dtype) or not (dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8)):
+        return False
+    values = s.to_numpy()
+    return not len(values) or (int(values.min()) >= 0 and int(values.max()) <= 2**53)
 
 
 def _texts_of(s: pd.Series, n: int) -> list[str]:

@@ -99,6 +99,25 @@ def _as_ns(values) -> np.ndarray:
     return out
 
 
+def _within_dates(s: pd.Series) -> bool:
+    """Whether a column of dates is naive datetime64[ns] with every date from 1900 to 2200 (what _as_ns
+    would give back unchanged)."""
+    if s.dtype != np.dtype("datetime64[ns]"):
+        return False
+    ns = s.to_numpy().view(np.int64)
+    if len(ns) == 0:
+        return True
+    nat = np.iinfo(np.int64).min
+    hi = int(ns.max())
+    if hi == nat:
+        return True
+    lo = int(ns.min())
+    if lo == nat:
+        lo = min(int(np.where(part == nat, hi, part).min()) for part in np.array_split(ns, max(1, len(ns) >> 16)))
+    first, last = (int(d.astype("datetime64[ns]").view(np.int64)) for d in (_DATE_MIN, _DATE_MAX))
+    return first <= lo and hi < last
+
+
 def _parse_dates(texts: list[str], fmt: str) -> np.ndarray:
     try:
         parsed = pd.to_datetime(pd.Series(texts, dtype=object), format=fmt, errors="coerce")
@@ -145,7 +164,9 @@ def date_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     day-first dates, Excel serial numbers or real date cells."""
     notes: list[str] = []
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return pd.Series(_as_ns(s), index=s.index, name=s.name), notes
+        if _within_dates(s):
+            return s, notes  # naive nanoseconds, every date in range: as they are, no copy
+        return pd.Series(_as_ns(s), index=s.index, name=s.name, copy=False), notes
     if not isinstance(s.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(s.dtype) \
             and not pd.api.types.is_bool_dtype(s.dtype):
         return _serial_dates(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float), s.index), \
@@ -175,14 +196,14 @@ def date_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
         k = sum(counts.get(b, 0) for b in bad)
         shown = quote_values(bad, distinct=len(cats), limit=3)
         notes.append(f"{plural(k, 'row')} whose {header!r} is not a date ({shown}) left without a date")
-    return pd.Series(vals, index=s.index, name=s.name), notes
+    return pd.Series(vals, index=s.index, name=s.name, copy=False), notes
 
 
 def _serial_dates(nums: np.ndarray, index) -> pd.Series:
     ok = (nums >= 1) & (nums < 2958466)
     days = np.where(ok, nums, np.nan)
     out = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
-    return pd.Series(_as_ns(out), index=index)
+    return pd.Series(_as_ns(out), index=index, copy=False)
 
 
 def financial_year_of_dates(dates: pd.Series) -> pd.Series:

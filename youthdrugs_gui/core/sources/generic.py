@@ -342,7 +342,8 @@ def _other_column(s: pd.Series, header: str) -> tuple[pd.Series, list[str]]:
     if len(cats) > MAX_FACET_VALUES:
         nums = _all_numbers(cats)
         if nums is not None:
-            return pd.Series(lookup(s, np.array(nums, dtype=float), np.nan), index=s.index, name=s.name), []
+            return pd.Series(lookup(s, np.array(nums, dtype=float), np.nan), index=s.index, name=s.name,
+                             copy=False), []
     return clean_text_column(s, header)
 
 
