@@ -3,12 +3,18 @@ cell: the CSV readers hand each block to a TextCodes per column, and wide text (
 is sorted and merged by Arrow."""
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
-from ..codes import as_text, categorical_of_texts, cell_text, rebuild, text_codes
+from ..codes import as_text, categorical_of_texts, cell_text, code_width, text_codes
 from . import limits
 from ._common import Ticker
+
+_SPLIT_VALUES = 1 << 18  # more values than this are sorted on two cores (text_codes_of)
+_PIVOT_SAMPLE = 1001  # values the middle value is chosen from
 
 
 def frame_of_codes(names: list[str], cols: list["TextCodes"], n_rows: int, ticker: Ticker) -> pd.DataFrame:
@@ -27,37 +33,57 @@ class TextCodes:
 
     While the column has at most WIDE_COLUMN_VALUES distinct values (see limits), each block's values
     are looked up in a dict as they come and the codes kept in the smallest integer type that holds
-    them. Past that (an identifier, free text), each block's own Arrow dictionary and 32-bit indices are
-    kept instead, and made into one sorted list of distinct texts at the end by Arrow
-    (codes.text_codes), with no Python object per value."""
+    them. Past that (an identifier, free text), each block's own Arrow dictionary and 32-bit indices
+    (or its plain texts, which the CSV reader hands on for such a column) are kept instead, and made
+    into one sorted list of distinct texts at the end by Arrow (codes.text_codes), with no Python object
+    per value."""
 
     def __init__(self) -> None:
         self.seen: dict[str, int] | None = {}  # value -> code, in order of appearance (None: wide)
-        self.parts: list[np.ndarray] = []  # codes into `seen`; wide: each block's indices into its dict
+        self.parts: list[np.ndarray | None] = []  # codes into `seen`; wide: each block's indices into its
+        # dict (None: the block's texts are its dict, one a row)
         self.dicts: list = []  # wide: each block's dictionary (Arrow strings)
         self.rows = 0
 
+    @property
+    def wide(self) -> bool:
+        """Whether the column has more distinct values than are looked up one by one."""
+        return self.seen is None
+
     def add(self, arr) -> None:
-        """One block: an Arrow dictionary array of strings (no nulls)."""
+        """One block: an Arrow dictionary array of strings, or an array of strings (no nulls)."""
         import pyarrow as pa
 
         if isinstance(arr, pa.ChunkedArray):
             for chunk in arr.chunks:
                 self.add(chunk)
             return
+        if not pa.types.is_dictionary(arr.type):
+            if self.seen is None and not arr.null_count:
+                self.rows += len(arr)
+                self.dicts.append(arr)
+                self.parts.append(None)
+                return
+            import pyarrow.compute as pc
+
+            arr = pc.dictionary_encode(arr)
         self.rows += len(arr)
         dictionary, idx = arr.dictionary, arr.indices
         if idx.null_count:  # (never, as the readers are set up; a null cell would be a blank one)
             idx = idx.fill_null(len(dictionary))
             dictionary = pa.concat_arrays([dictionary, pa.array([""], type=dictionary.type)])
+        values = None
         if self.seen is not None and len(self.seen) + len(dictionary) > limits.WIDE_COLUMN_VALUES:
-            self._widen()
+            values = None if len(dictionary) > limits.WIDE_COLUMN_VALUES else dictionary.to_pylist()
+            if values is None or len(self.seen) + sum(v not in self.seen for v in values) \
+                    > limits.WIDE_COLUMN_VALUES:
+                self._widen()
         if self.seen is None:
             self.dicts.append(dictionary)
             self.parts.append(idx.to_numpy(zero_copy_only=False).astype(np.int32, copy=False))
             return
         seen = self.seen
-        values = dictionary.to_pylist()
+        values = dictionary.to_pylist() if values is None else values
         lut = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
         width = np.int8 if len(seen) < (1 << 7) else np.int16 if len(seen) < (1 << 15) else np.int32
         self.parts.append(lut.astype(width)[idx.to_numpy(zero_copy_only=False)])
@@ -87,27 +113,71 @@ class TextCodes:
         codes = np.concatenate(self.parts).astype(np.int32) if self.parts else np.empty(0, dtype=np.int32)
         self.seen, self.parts, self.dicts = None, [codes], [first]
 
+    def _narrow_series(self, name: str) -> pd.Series:
+        """The column as codes.rebuild makes it of the values' display texts (values whose texts are the
+        same merged, blanks missing), written a block at a time into codes of pandas' width: no
+        row-sized temporary of wider codes."""
+        merged: dict[str, int] = {}
+        lut = [-1 if t is None else merged.setdefault(t, len(merged)) for t in map(cell_text, self.seen)]
+        width = code_width(len(merged))
+        lookup = np.array(lut, dtype=width)
+        codes = np.empty(self.rows, dtype=width)
+        at = 0
+        for part in self.parts:
+            np.take(lookup, part, out=codes[at:at + len(part)])
+            at += len(part)
+        self.parts = []
+        cats = pd.Index(list(merged), dtype=object)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=cats, validate=False), name=name)
+
     def series(self, name: str) -> pd.Series:
         if self.seen is not None:
-            codes = np.concatenate(self.parts) if self.parts else np.empty(0, dtype=np.int8)
-            self.parts = []
-            return rebuild(codes, [cell_text(v) for v in self.seen], None, name)
-        import pyarrow as pa
-
+            return self._narrow_series(name)
         sizes = [len(d) for d in self.dicts]
-        values = pa.concat_arrays([d.cast(pa.large_string()) for d in self.dicts]) if self.dicts \
-            else pa.array([], type=pa.large_string())
-        self.dicts = []
-        lut, texts = text_codes(values)
-        del values
+        dicts, self.dicts = self.dicts, []
+        lut, texts = text_codes_of(dicts)
         codes = np.empty(self.rows, dtype=np.int32)
         at = start = 0
         for size, part in zip(sizes, self.parts):
-            codes[at:at + len(part)] = lut[start:start + size][part]
-            at += len(part)
+            rows = size if part is None else len(part)
+            codes[at:at + rows] = lut[start:start + size] if part is None else lut[start:start + size][part]
+            at += rows
             start += size
         self.parts = []
         return pd.Series(categorical_of_texts(codes, texts), name=name)
+
+
+def text_codes_of(parts: list) -> tuple[np.ndarray, object]:
+    """codes.text_codes of Arrow arrays of strings put end to end, emptying `parts` so that each array
+    goes once it is copied. Many values are sorted in two parts at once (one a core): those below a
+    middle value, and the rest; each part's distinct texts are all below the other's, so the two lists
+    put end to end are the sorted list of the whole."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.concat_arrays([d.cast(pa.large_string()) for d in parts]) if parts \
+        else pa.array([], type=pa.large_string())
+    parts.clear()
+    n = len(values)
+    if n < _SPLIT_VALUES or (os.cpu_count() or 1) < 2:
+        return text_codes(values)
+    if values.null_count:
+        values = values.fill_null("")
+    values = pc.utf8_trim_whitespace(values)  # (as text_codes strips them: equal texts fall in one part)
+    sample = values.take(pa.array(np.linspace(0, n - 1, _PIVOT_SAMPLE).astype(np.int64)))
+    pivot = sample.take(pc.array_sort_indices(sample))[_PIVOT_SAMPLE // 2]
+    low = pc.less(values, pivot)
+    low_rows = low.to_numpy(zero_copy_only=False)
+    parts += [values.filter(low), values.filter(pc.invert(low))]
+    del values, low
+    with ThreadPoolExecutor(1, thread_name_prefix="sort") as pool:
+        low_done = pool.submit(text_codes, parts.pop(0))
+        high_lut, high_texts = text_codes(parts.pop())
+        low_lut, low_texts = low_done.result()
+    lut = np.empty(n, dtype=np.int32)
+    lut[low_rows] = low_lut
+    lut[~low_rows] = np.where(high_lut >= 0, high_lut + len(low_texts), -1)
+    return lut, pa.concat_arrays([low_texts, high_texts])
 
 
 def wide_text(s: pd.Series) -> pd.Series:

@@ -17,6 +17,7 @@ from ..errors import LoadError
 from . import limits
 from ._common import Ticker, plural, quote_list
 from .column_codes import TextCodes, frame_of_codes
+from .csv_segments import LineSegments, NotPlainText, parse_segments
 from .memory import MemoryGuard, check_more_memory
 from .sniff import DELIMITERS, check_table_shape, refuse_other_text, sniff_delimiter
 from .tables import SCAN_ROWS, ParsedTable, header_index, unique_names
@@ -34,9 +35,9 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 
 
 def read_csv(p: Path, data: bytes, ticker: Ticker, *, stream=None, total: int = 0) -> ParsedTable | None:
-    """A text file as a table. With `stream` (an Arrow input stream of the whole file), `data` is only
-    its first lines and the rows are parsed from the stream; None then if the fast parser cannot take
-    them (the caller reads the whole file the careful way)."""
+    """A text file as a table. With `stream` (the file's LineSegments), `data` is only its first lines
+    and the rows are parsed from the stream; None then if the fast parser cannot take them (the caller
+    reads the whole file the careful way)."""
     text = decode(p, data)
     body, sample = text.body, text.sample
     ticker.tick(0.05)
@@ -166,43 +167,49 @@ def _decimal_commas_wide(s: pd.Series) -> pd.Series | None:
 
 def _csv_arrow(source, names: list[str], delim: str, skip_lines: int, ticker: Ticker,
                total: int, guard: MemoryGuard | None = None, block: int = _BLOCK) -> pd.DataFrame | None:
-    """Fast path: pyarrow, every column read as dictionary-encoded text, from bytes in memory or
-    straight from the file. None if some row does not fit the header (the careful reader then takes
-    over). Each block's columns are turned into category codes as it comes (TextCodes), so that neither
-    Arrow's table of the whole file nor 32-bit codes for it are ever held: the codes kept are as small as
-    the number of distinct values allows."""
+    """Fast path: pyarrow, every column read as dictionary-encoded text, from bytes in memory or from
+    the file's LineSegments, several blocks at once. None if some row does not fit the header or the file
+    holds a NUL byte (the careful reader then takes over). Each segment's columns are turned into
+    category codes as it comes (TextCodes), so that neither Arrow's table of the whole file nor 32-bit
+    codes for it are ever held: the codes kept are as small as the number of distinct values allows."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     dict_type = pa.dictionary(pa.int32(), pa.string())
-    ro = pacsv.ReadOptions(skip_rows=skip_lines, column_names=names, block_size=block, use_threads=True)
     # no invalid_row_handler: a row that does not fit raises, and the careful reader takes over
     po = pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, newlines_in_values=False)
-    co = pacsv.ConvertOptions(column_types={n: dict_type for n in names}, strings_can_be_null=False,
-                              quoted_strings_can_be_null=False, null_values=[])
+    first_ro = pacsv.ReadOptions(skip_rows=skip_lines, column_names=names, block_size=block, use_threads=True)
+    later_ro = pacsv.ReadOptions(skip_rows=0, column_names=names, block_size=block, use_threads=True)
+    segments = source if isinstance(source, LineSegments) else LineSegments.of_bytes(source)
+    segments.segment = max(segments.segment, 4 * block)  # a line longer than a segment is one Arrow refuses
+
+    def options(first: bool) -> tuple:
+        # a column of more distinct values than TextCodes looks up one by one is read as plain text:
+        # Arrow would only build a dictionary of nearly every value for it
+        types = {n: pa.string() if cols[i].wide else dict_type for i, n in enumerate(names)}
+        co = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                  null_values=[])
+        return first_ro if first else later_ro, po, co
+
     total = max(1, total)
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        source = pa.BufferReader(source)
     cols = [TextCodes() for _ in names]
-    n_rows = 0
-    pool = pa.default_memory_pool()
+
+    def add(table) -> None:
+        for i in range(table.num_columns):
+            cols[i].add(table.column(i))
+
+    def after() -> None:
+        ticker.tick(min(0.95, segments.done / total))
+        if guard is not None:
+            guard.check()
+
     try:
-        reader = pacsv.open_csv(source, read_options=ro, parse_options=po, convert_options=co)
-        avg = None
-        for batch in reader:
-            for i in range(batch.num_columns):
-                cols[i].add(batch.column(i))
-            n_rows += batch.num_rows
-            del batch
-            if avg is None and n_rows:
-                avg = max(1.0, min(total, block) / n_rows)
-            ticker.tick(min(0.95, n_rows * (avg or 1.0) / total))
-            if guard is not None:
-                guard.check()
+        n_rows = parse_segments(segments, options, add, after)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, pa.ArrowIndexError,
-            pa.ArrowKeyError, pa.ArrowCapacityError, pa.ArrowException, ValueError, UnicodeDecodeError):
+            pa.ArrowKeyError, pa.ArrowCapacityError, pa.ArrowException, ValueError, UnicodeDecodeError,
+            NotPlainText):
         return None
-    pool.release_unused()  # give Arrow's buffers back to the system: its allocator would keep them
+    pa.default_memory_pool().release_unused()  # give Arrow's buffers back: its allocator would keep them
     return frame_of_codes(names, cols, n_rows, ticker)
 
 

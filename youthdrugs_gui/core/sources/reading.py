@@ -15,6 +15,7 @@ from ..errors import LoadError
 from . import limits
 from ._common import Ticker
 from .csv_reader import read_csv
+from .csv_segments import LineSegments
 from .memory import check_memory
 from .parquet_reader import is_marked_synthetic, read_parquet
 from .sniff import plain_text_head, sniff_kind
@@ -63,10 +64,15 @@ def _blocks(path: Path, ticker: Ticker):
                 if size:
                     ticker.tick(done / size)
     except OSError as e:
-        if e.errno == errno.ENOENT:
-            raise LoadError(f"{path} was moved or deleted before it could be read. Check the folder and open "
-                            "it again.") from None
-        raise LoadError(f"{path}: cannot be read ({_os_reason(e)}).") from None
+        raise _read_error(path, e) from None
+
+
+def _read_error(path: Path, e: OSError) -> LoadError:
+    """What to tell the user when reading a file fails part way."""
+    if e.errno == errno.ENOENT:
+        return LoadError(f"{path} was moved or deleted before it could be read. Check the folder and open it "
+                         "again.")
+    return LoadError(f"{path}: cannot be read ({_os_reason(e)}).")
 
 
 def read_bytes(path: Path, ticker: Ticker) -> tuple[bytearray, str]:
@@ -88,9 +94,9 @@ def read_bytes(path: Path, ticker: Ticker) -> tuple[bytearray, str]:
 
 def stream_table(p: Path, ticker: Ticker) -> RawTable | None:
     """A large, plain UTF-8 CSV parsed straight from the file, so that its bytes are never held in
-    memory: it is read twice (once for its SHA-256, once by the parser), and the second read comes from
-    the system's file cache. None when the file is small or not plainly UTF-8 text (a NUL byte, another
-    encoding, rows the fast parser cannot take): the caller then reads it whole, the careful way."""
+    memory: each byte is read once, hashed and parsed as it comes. None when the file is small or not
+    plainly UTF-8 text (a NUL byte, another encoding, rows the fast parser cannot take): the caller then
+    reads it whole, the careful way."""
     try:
         size = p.stat().st_size
     except OSError:
@@ -105,8 +111,6 @@ def stream_table(p: Path, ticker: Ticker) -> RawTable | None:
 
 
 def _stream_table(p: Path, size: int, ticker: Ticker) -> RawTable | None:
-    import pyarrow as pa
-
     try:
         with open(p, "rb") as f:
             head = f.read(limits.MAX_HEADER_BYTES)  # the most a whole read looks at for its sample
@@ -115,18 +119,14 @@ def _stream_table(p: Path, size: int, ticker: Ticker) -> RawTable | None:
     head = plain_text_head(head)
     if head is None:
         return None
-    sha, clean = _hash_file(p, ticker.sub(0.0, 0.15))
-    if not clean:
-        return None
+    segments = LineSegments.of_file(p)
     try:
-        stream = pa.input_stream(str(p))
-    except (OSError, pa.ArrowException, UnicodeError, ValueError):  # e.g. a file name that is not UTF-8
-        return None
-    with stream:
-        parsed = read_csv(p, head, ticker.sub(0.15, 1.0), stream=stream, total=size)
+        parsed = read_csv(p, head, ticker, stream=segments, total=size)
+    except OSError as e:
+        raise _read_error(p, e) from None
     if parsed is None:
         return None
-    return _raw_table(p, "csv", parsed, sha, _text_name_notes(p), ticker)
+    return _raw_table(p, "csv", parsed, segments.sha256, _text_name_notes(p), ticker)
 
 
 def _text_name_notes(p: Path) -> list[str]:
@@ -134,16 +134,6 @@ def _text_name_notes(p: Path) -> list[str]:
     if ext in (".xlsx", ".xlsm", ".xls", ".ods", ".parquet"):
         return [f"the file is named '{ext}' but holds plain text (CSV); it was read as CSV"]
     return []
-
-
-def _hash_file(p: Path, ticker: Ticker) -> tuple[str, bool]:
-    """The file's SHA-256, and whether it is free of NUL bytes, read a block at a time."""
-    h = hashlib.sha256()
-    clean = True
-    for block in _blocks(p, ticker):
-        h.update(block)
-        clean = clean and b"\x00" not in block
-    return h.hexdigest(), clean
 
 
 def table_from_bytes(p: Path, data: bytes, sha: str, *, sheet: str | None = None,
