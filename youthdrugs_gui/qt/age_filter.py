@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QStyleOptionSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStyle, QStyleOptionSlider, QVBoxLayout, QWidget
 from superqt import QLabeledRangeSlider, QRangeSlider
 
-from .facet_list import in_force_mark
+from .facet_list import in_force_mark, titled_head
 
 LOW, HIGH = 0, 1
 _STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Down: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: 1}
@@ -120,11 +120,7 @@ class AgeFilter(QWidget):
         lay.setContentsMargins(0, 4, 0, 4)
         self.title = QLabel("<b>Age</b>")
         self.active_mark = in_force_mark("Age", "age")
-        head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addWidget(self.active_mark, 0, Qt.AlignmentFlag.AlignTop)
-        head.addStretch(1)
-        lay.addLayout(head)
+        lay.addLayout(titled_head(self.title, self.active_mark))
         self.slider = _LabelledAgeSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName("Age range")
         self.slider.setRange(self.lo, self.hi)

@@ -51,6 +51,15 @@ def in_force_mark(label: str, words: str) -> QLabel:
     return mark
 
 
+def titled_head(title: QLabel, mark: QLabel) -> QHBoxLayout:
+    """A filter's heading: its title, then its in-force mark, then space."""
+    head = QHBoxLayout()
+    head.addWidget(title)
+    head.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
+    head.addStretch(1)
+    return head
+
+
 class _FitWidthDelegate(QStyledItemDelegate):
     """Rows as wide as the list, whatever their text: a long value is cut short in the middle, its count
     still in sight and its tooltip holding it whole, instead of widening the list past the panel."""

@@ -1,10 +1,10 @@
 """The financial-year filter: a From/To pair of boxes."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from .facet_list import in_force_mark
+from .facet_list import in_force_mark, titled_head
 
 
 def _year_box(years: list[str], name: str, tip: str) -> QComboBox:
@@ -31,11 +31,7 @@ class YearFilter(QWidget):
         self.title = QLabel("<b>Financial year</b>")
         self.title.setToolTip(f"Financial years (April to March) held by the data: {years[0]} to {years[-1]}")
         self.active_mark = in_force_mark("Financial year", "financial year")
-        head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addWidget(self.active_mark, 0, Qt.AlignmentFlag.AlignTop)
-        head.addStretch(1)
-        lay.addLayout(head)
+        lay.addLayout(titled_head(self.title, self.active_mark))
         row = QHBoxLayout()
         self.first = _year_box(years, "First financial year",
                                "The first financial year to include; with both boxes at the ends, no year filter")
