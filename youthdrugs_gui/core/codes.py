@@ -100,7 +100,9 @@ def code_counts(codes: np.ndarray, n: int, weights: np.ndarray | None = None) ->
     narrow = codes.dtype.kind == "i" and codes.dtype.itemsize <= 2
     if narrow:
         codes = codes.view(np.uint8 if codes.dtype.itemsize == 1 else np.uint16)
-    step = _STEP if n <= _STEP else 1 << 20  # many codes (an identifier): each block's counts are n long
+    # Many codes (an identifier): each block's counts are n long, so a block is at least n rows, and
+    # the work on the counts never outgrows the work on the rows.
+    step = _STEP if n <= _STEP else max(1 << 20, n)
     for i in range(0, len(codes), step):
         part = codes[i:i + step]
         w = None if weights is None else weights[i:i + step]
