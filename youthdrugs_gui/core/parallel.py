@@ -20,17 +20,18 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = Lock()
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
 
 
-def each(fn: Callable[[T], R], items: Iterable[T], rows: int) -> list[R]:
-    """[fn(item) for item in items], on several threads when the data set has many rows."""
+def each(fn: Callable[[T], R], items: Iterable[T], rows: int, min_rows: int = PARALLEL_ROWS) -> list[R]:
+    """[fn(item) for item in items], on several threads when the work covers at least `min_rows` rows."""
     items = list(items)
-    if rows < PARALLEL_ROWS or len(items) < 2 or _cores() < 2:
+    if rows < min_rows or len(items) < 2 or cores() < 2:
         return [fn(item) for item in items]
     return list(_threads().map(fn, items))
 
@@ -39,5 +40,5 @@ def _threads() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=min(4, _cores()), thread_name_prefix="youthdrugs-columns")
+            _pool = ThreadPoolExecutor(max_workers=min(4, cores()), thread_name_prefix="youthdrugs-columns")
         return _pool

@@ -3,13 +3,11 @@ cell: the CSV readers hand each block to a TextCodes per column, and wide text (
 is sorted and merged by Arrow."""
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 
 from ..codes import as_text, categorical_of_texts, cell_text, code_width, text_codes
+from ..parallel import cores, each
 from . import limits
 from ._common import Ticker
 
@@ -159,7 +157,7 @@ def text_codes_of(parts: list) -> tuple[np.ndarray, object]:
         else pa.array([], type=pa.large_string())
     parts.clear()
     n = len(values)
-    if n < _SPLIT_VALUES or (os.cpu_count() or 1) < 2:
+    if n < _SPLIT_VALUES or cores() < 2:
         return text_codes(values)
     if values.null_count:
         values = values.fill_null("")
@@ -168,12 +166,9 @@ def text_codes_of(parts: list) -> tuple[np.ndarray, object]:
     pivot = sample.take(pc.array_sort_indices(sample))[_PIVOT_SAMPLE // 2]
     low = pc.less(values, pivot)
     low_rows = low.to_numpy(zero_copy_only=False)
-    parts += [values.filter(low), values.filter(pc.invert(low))]
+    halves = [values.filter(low), values.filter(pc.invert(low))]
     del values, low
-    with ThreadPoolExecutor(1, thread_name_prefix="sort") as pool:
-        low_done = pool.submit(text_codes, parts.pop(0))
-        high_lut, high_texts = text_codes(parts.pop())
-        low_lut, low_texts = low_done.result()
+    (low_lut, low_texts), (high_lut, high_texts) = each(text_codes, halves, rows=n, min_rows=_SPLIT_VALUES)
     lut = np.empty(n, dtype=np.int32)
     lut[low_rows] = low_lut
     lut[~low_rows] = np.where(high_lut >= 0, high_lut + len(low_texts), -1)
