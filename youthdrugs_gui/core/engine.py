@@ -36,6 +36,7 @@ class Engine:
         self._unit_counts = bool(self.n == 0 or (self._counts.min() == 1 and self._counts.max() == 1))
         self._facets = [c for c in ds.facet_columns if c in ds.categorical_columns]
         self._base_counts: dict[str, np.ndarray] = {}  # facet counts of every row, filled once
+        self._base_row_counts: dict[str, np.ndarray] = {}  # ... and rows per value, where they differ
         self._cats = ds.category_lists
         self._masks = RowMasks(ds, self._cats)
         # Facet counts are sums of the count only when a state keeps one part (one measure and area
@@ -147,17 +148,27 @@ class Engine:
             return self._unfiltered_counts()
         rows = masks.rows
         weights = self._weights if one_part else None
-        w_rows = None if weights is None else weights[rows]
+        most = 2 * len(rows) > self.n
+        w_rows = None if weights is None or most else weights[rows]
+        if most:
+            masks.rows_left_out()  # made once, before the columns are counted (on several threads)
 
         def counts(col: str) -> np.ndarray:
             codes = self.ds.codes(col)
             ncat = len(self._cats[col])
-            if not masks.constrains(col):
-                return _bincount(codes[rows], w_rows, ncat)
-            if (masks.count == 1 or len(masks.rows_without(col)) == self.n) and (one_part or not several):
+            own = col if masks.constrains(col) else None
+            if own is not None and (masks.count == 1 or len(masks.rows_without(col)) == self.n) \
+                    and (one_part or not several):
                 return self._base_count(col)  # its own filter is the only one
-            idx = masks.rows_without(col)
-            return _bincount(codes[idx], None if weights is None else weights[idx], ncat)
+            idx = rows if own is None else masks.rows_without(col)
+            if 2 * len(idx) <= self.n:
+                w = w_rows if own is None else (None if weights is None else weights[idx])
+                return _bincount(codes[idx], w, ncat)
+            # Most rows kept (a value or two unticked): the whole column's counts less the rows left out.
+            out = masks.rows_left_out(own)
+            every = self._base_count(col) if weights is not None or self._weights is None \
+                else self._base_rows(col)
+            return every - _bincount(codes[out], None if weights is None else weights[out], ncat)
 
         return dict(zip(self._facets, each(counts, self._facets, self.n)))
 
@@ -193,6 +204,12 @@ class Engine:
         if col not in self._base_counts:
             self._base_counts[col] = code_counts(self.ds.codes(col), len(self._cats[col]), self._weights)
         return self._base_counts[col]
+
+    def _base_rows(self, col: str) -> np.ndarray:
+        """A facet's rows per value over every row (its counts when every count is 1), computed once."""
+        if col not in self._base_row_counts:
+            self._base_row_counts[col] = code_counts(self.ds.codes(col), len(self._cats[col]))
+        return self._base_row_counts[col]
 
     def _unfiltered_counts(self) -> dict[str, np.ndarray]:
         return {c: self._base_count(c) for c in self._facets}

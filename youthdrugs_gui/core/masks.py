@@ -116,6 +116,7 @@ class FilterMasks:
         self.rows = all_rows if prefix[k] is None else np.flatnonzero(prefix[k])
         self.own = {col: i for i, (col, _) in enumerate(masks) if col}
         self._without: dict[str, np.ndarray] = {}
+        self._left_out: dict[str | None, np.ndarray] = {}
 
     def constrains(self, col: str) -> bool:
         """Whether the state has a filter on the column."""
@@ -124,11 +125,22 @@ class FilterMasks:
     def rows_without(self, col: str) -> np.ndarray:
         """Rows matching every filter but the column's own (made once per column)."""
         if col not in self._without:
-            i = self.own[col]
-            a, b = self._prefix[i], self._suffix[i + 1]
-            m = a if b is None else (b if a is None else a & b)
+            m = self._mask_without(col)
             self._without[col] = self._all_rows if m is None else np.flatnonzero(m)
         return self._without[col]
+
+    def rows_left_out(self, col: str | None = None) -> np.ndarray:
+        """The rows that every filter (col None), or every filter but the column's own, leaves out: fewer
+        than those kept when a filter keeps most rows, so counts are quicker taken off the whole."""
+        if col not in self._left_out:
+            m = self._prefix[self.count] if col is None else self._mask_without(col)
+            self._left_out[col] = np.zeros(0, dtype=np.int64) if m is None else np.flatnonzero(~m)
+        return self._left_out[col]
+
+    def _mask_without(self, col: str) -> np.ndarray | None:
+        i = self.own[col]
+        a, b = self._prefix[i], self._suffix[i + 1]
+        return a if b is None else (b if a is None else a & b)
 
 
 _FEW_CODES = 8
