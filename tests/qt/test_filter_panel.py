@@ -285,3 +285,41 @@ def test_a_greyed_value_says_why(panel):
     c.only("drug_class", "C")
     c.flush()
     assert "greyed" in p.facets["force"].item("Kent").toolTip()
+
+
+def test_ticks_follow_the_filters_through_clicks_undo_and_reset(panel):
+    # The lists touch only the items whose tick or count changed: a tick the user clicked away must
+    # still come back when undo or reset brings the value back into the filter.
+    p, c = panel
+    force = p.facets["force"]
+    force.item("Kent").setCheckState(Qt.CheckState.Unchecked)  # as a click does
+    c.flush()
+    force.item("Norfolk").setCheckState(Qt.CheckState.Unchecked)
+    c.flush()
+    assert c.state.selected("force") == {"Essex"}
+    c.undo()
+    c.flush()
+    assert force.item("Norfolk").checkState() == Qt.CheckState.Checked
+    assert force.item("Kent").checkState() == Qt.CheckState.Unchecked
+    c.reset()
+    c.flush()
+    assert all(force.list.item(i).checkState() == Qt.CheckState.Checked for i in range(force.list.count()))
+    c.only("force", "Kent")
+    c.flush()
+    assert [force.list.item(i).checkState() == Qt.CheckState.Checked for i in range(force.list.count())] == \
+        [v == "Kent" for v in force.values]
+
+
+def test_a_result_that_changes_no_count_changes_no_item(panel):
+    p, c = panel
+    c.set_age_range((11, 17))  # every age there is: the same rows and counts
+    c.flush()
+    changed = []
+    p.facets["force"].list.model().dataChanged.connect(lambda *a: changed.append(a))
+    c.set_age_range((11, 16))
+    c.flush()
+    assert changed  # Kent's count went down
+    changed.clear()
+    c.set_age_range((10, 16))  # clamped to the same ages as before
+    c.flush()
+    assert changed == []

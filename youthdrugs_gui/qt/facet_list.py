@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
+_CHECKED, _UNCHECKED = Qt.CheckState.Checked, Qt.CheckState.Unchecked
 FIND_BOX_FROM = 9  # lists with at least this many values get a find box
 VISIBLE_ROWS = 8
 
@@ -96,6 +97,7 @@ class FacetList(QWidget):
         self.list = self._value_list()
         lay.addWidget(self.list)
         self._counts_text: list[str] = [""] * len(values)
+        self._ticked: list[bool] = [True] * len(values)  # each item's tick, as last set or clicked
 
     def _head(self) -> QHBoxLayout:
         head = QHBoxLayout()
@@ -182,6 +184,7 @@ class FacetList(QWidget):
         return self.list.item(self.values.index(value))
 
     def _item_changed(self, item: QListWidgetItem) -> None:
+        self._ticked[self.list.row(item)] = item.checkState() == _CHECKED
         self.toggled.emit(self.column, item.data(VALUE_ROLE))
 
     def _only_current(self) -> None:
@@ -209,30 +212,40 @@ class FacetList(QWidget):
             self.list.item(i).setHidden(bool(needle) and needle not in v.casefold())
 
     def show_state(self, selected: frozenset[str] | None, counts: np.ndarray | None, unit: str) -> None:
-        """Tick marks from the filter state, counts from the engine; zero-count values greyed."""
-        grey = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        normal = self.palette().color(QPalette.ColorRole.Text)
+        """Tick marks from the filter state, counts from the engine; zero-count values greyed. Only the
+        items whose tick or count changed are touched."""
         if unit != self._unit:
             self._unit = unit
             self.list.setToolTip(self._list_tip())
             self._counts_text = [""] * len(self.values)
+        grey = normal = None
+        changed = False
+        ticked, shown = self._ticked, self._counts_text
         with QSignalBlocker(self.list):
             for i, v in enumerate(self.values):
-                it = self.list.item(i)
-                want = Qt.CheckState.Checked if selected is None or v in selected else Qt.CheckState.Unchecked
-                if it.checkState() != want:
-                    it.setCheckState(want)
+                want = selected is None or v in selected
+                if ticked[i] != want:
+                    ticked[i] = want
+                    self.list.item(i).setCheckState(_CHECKED if want else _UNCHECKED)
+                    changed = True
                 if counts is not None:
                     n = int(counts[i]) if i < len(counts) else 0
                     text = f"{v}  ({n:,})"
-                    if text != self._counts_text[i]:
-                        self._counts_text[i] = text
+                    if text != shown[i]:
+                        if grey is None:
+                            palette = self.palette()
+                            grey = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+                            normal = palette.color(QPalette.ColorRole.Text)
+                        shown[i] = text
+                        it = self.list.item(i)
                         it.setText(text)
                         it.setForeground(grey if n == 0 else normal)
                         it.setToolTip(self._value_tip(v, n, unit))
-            # A changed item makes the list lay its items out later, on a timer, and only then repaint:
-            # laid out now, the list is painted with the rest of the window, once.
-            self.list.executeDelayedItemsLayout()
+                        changed = True
+            if changed:
+                # A changed item makes the list lay its items out later, on a timer, and only then
+                # repaint: laid out now, the list is painted with the rest of the window, once.
+                self.list.executeDelayedItemsLayout()
         self.active_mark.setText("•" if selected is not None else "")
 
     def _value_tip(self, value: str, n: int, unit: str) -> str:
