@@ -181,3 +181,40 @@ def test_a_million_rows_cost_no_per_row_work(qtbot):
     view.fit_columns()
     assert m.rowCount() == n
     assert m.data(m.index(n - 1, 0)) in ("Essex", "Kent")
+
+
+class _CountedLabels(TableModel):
+    """The table's model, counting the header labels it is asked for."""
+
+    asked = 0
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
+        _CountedLabels.asked += 1
+        return super().headerData(section, orientation, role)
+
+
+def test_row_numbers_fit_the_longest_and_a_click_asks_for_few_labels(qtbot):
+    n = 200_000
+    ds = Dataset.from_frame(pd.DataFrame({"force": np.where(np.arange(n) % 3, "Essex", "Kent")}), name="big")
+    eng = Engine(ds)
+    m = _CountedLabels()
+    m.set_dataset(ds)
+    view = TableView()
+    qtbot.addWidget(view)
+    view.setModel(m)
+    view.resize(500, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    m.set_rows(eng.apply(FilterState()).rows)
+    view.lay_out_rows()
+    numbers = view.verticalHeader()
+    wide = numbers.width()
+    assert wide >= numbers.fontMetrics().horizontalAdvance(f"{n}")
+    _CountedLabels.asked = 0
+    m.set_rows(eng.apply(FilterState().with_values("force", ["Kent"])).rows)  # a click: fewer rows
+    view.lay_out_rows()
+    view.viewport().repaint()
+    numbers.viewport().repaint()
+    assert _CountedLabels.asked < 200  # Qt's own measure asked for about a thousand
+    assert numbers.width() == wide  # the cells do not shift sideways
+    assert numbers.sectionsClickable() and numbers.highlightSections()  # as the table's own header

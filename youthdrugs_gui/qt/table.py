@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -218,6 +218,23 @@ class EmptyNotice(QFrame):
         self.move(area.center().x() - width // 2, max(8, area.center().y() - self.height() // 2))
 
 
+class RowNumbers(QHeaderView):
+    """The row numbers' column. Its width is measured on the first row's number and the last's (the
+    longest), where Qt's own measure asks the model for two hundred labels, role by role, every time
+    the rows change."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setSectionsClickable(True)  # as the table's own: a click on a number selects its row
+        self.setHighlightSections(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        n = self.count()
+        if n == 0:
+            return super().sizeHint()
+        return self.sectionSizeFromContents(0).expandedTo(self.sectionSizeFromContents(n - 1))
+
+
 class TableView(QTableView):
     """Sorted by header click (asked of the controller: `sort_requested`), columns hidden from the
     header's menu, Ctrl+C copies with headers; over an empty table, a notice saying why."""
@@ -247,7 +264,8 @@ class TableView(QTableView):
         h.setSortIndicatorShown(True)
         h.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         h.sectionClicked.connect(self._header_clicked)
-        v = self.verticalHeader()
+        v = RowNumbers(self)
+        self.setVerticalHeader(v)
         v.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         v.setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.cells = CellPainter(self)
