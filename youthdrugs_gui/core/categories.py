@@ -11,6 +11,7 @@ import pandas as pd
 from . import schema
 from .codes import categorical_of_texts, cell_text, code_counts, code_width, codes_and_values, gather, text_codes
 from .schema import NOT_RECORDED, Role
+from .text_order import plainly_stripped
 
 MAX_NATURAL_SORT_VALUES = 1 << 16
 """A text column with at most this many distinct values has them in natural order ('Item 2' before
@@ -74,7 +75,7 @@ def _clean_and_sorted(values) -> bool:
     if n == 0 or values.null_count:
         return n == 0
     return bool(pc.all(pc.not_equal(values, "")).as_py()
-                and pc.all(pc.equal(pc.utf8_trim_whitespace(values), values)).as_py()
+                and (plainly_stripped(values) or pc.all(pc.equal(pc.utf8_trim_whitespace(values), values)).as_py())
                 and (n == 1 or pc.all(pc.less(values.slice(0, n - 1), values.slice(1))).as_py()))
 
 

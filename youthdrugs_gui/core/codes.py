@@ -13,6 +13,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from .text_order import plainly_stripped, sorted_runs
+
 
 # ---- the text of one cell --------------------------------------------------------------------------
 def cell_text(v: object, *, plain: bool = False) -> str | None:
@@ -135,27 +137,37 @@ def code_width(n: int) -> type:
 def text_codes(values) -> tuple[np.ndarray, object]:
     """The distinct display texts of an Arrow array of strings, without a Python object per value: each
     value stripped of surrounding white space, blanks and nulls left out. Returns each value's code into
-    the distinct texts (-1 for a blank) and those texts, in plain character order (sorted, then compared
-    with the next: a column already in order, such as an identifier, sorts in a second or two at 10M)."""
+    the distinct texts (-1 for a blank) and those texts, in plain character order (bytewise, as Arrow
+    sorts them: see text_order)."""
+    return stripped_text_codes(stripped_texts(values))
+
+
+def stripped_texts(values):
+    """An Arrow array of strings as large strings stripped of surrounding white space, nulls as blanks.
+    Texts with nothing to strip (most files) are kept as they are, without a copy."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     v = values.cast(pa.large_string()) if not pa.types.is_large_string(values.type) else values
     if v.null_count:
         v = v.fill_null("")
-    v = pc.utf8_trim_whitespace(v)
-    n = len(v)
+    return v if plainly_stripped(v) else pc.utf8_trim_whitespace(v)
+
+
+def stripped_text_codes(v, rows: np.ndarray | None = None) -> tuple[np.ndarray, object]:
+    """text_codes of an Arrow array of large strings already stripped (see stripped_texts); only of the
+    values at `rows` if given, coded in that order."""
+    import pyarrow as pa
+
+    order, repeat = sorted_runs(v, rows)
+    n = len(order)
     if n == 0:
-        return np.empty(0, dtype=np.int32), v
-    order = pc.array_sort_indices(v).to_numpy()
-    ranked = v.take(order)
-    del v
-    first = np.ones(n, dtype=bool)
-    if n > 1:
-        first[1:] = pc.not_equal(ranked.slice(1), ranked.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-    group = np.cumsum(first, dtype=np.int64) - 1
-    texts = ranked.filter(pa.array(first))
-    del ranked
+        return np.empty(0, dtype=np.int32), v.slice(0, 0)
+    first = ~repeat
+    group = np.cumsum(first, dtype=np.int32)
+    group -= 1
+    picked = order[first]
+    texts = v.take(pa.array(picked if rows is None else rows[picked]))
     if len(texts) and texts[0].as_py() == "":  # the blank sorts first: it is no text
         group -= 1
         texts = texts.slice(1)

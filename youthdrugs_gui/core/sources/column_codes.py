@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codes import as_text, categorical_of_texts, cell_text, code_width, text_codes
+from ..codes import (as_text, categorical_of_texts, cell_text, code_width, stripped_text_codes, stripped_texts,
+                     text_codes)
 from ..parallel import cores, each
 from . import limits
 from ._common import Ticker
@@ -156,19 +157,17 @@ def text_codes_of(parts: list) -> tuple[np.ndarray, object]:
     values = pa.concat_arrays([d.cast(pa.large_string()) for d in parts]) if parts \
         else pa.array([], type=pa.large_string())
     parts.clear()
+    values = stripped_texts(values)  # (before the split: equal texts fall in one part)
     n = len(values)
     if n < _SPLIT_VALUES or cores() < 2:
-        return text_codes(values)
-    if values.null_count:
-        values = values.fill_null("")
-    values = pc.utf8_trim_whitespace(values)  # (as text_codes strips them: equal texts fall in one part)
+        return stripped_text_codes(values)
     sample = values.take(pa.array(np.linspace(0, n - 1, _PIVOT_SAMPLE).astype(np.int64)))
     pivot = sample.take(pc.array_sort_indices(sample))[_PIVOT_SAMPLE // 2]
-    low = pc.less(values, pivot)
-    low_rows = low.to_numpy(zero_copy_only=False)
-    halves = [values.filter(low), values.filter(pc.invert(low))]
-    del values, low
-    (low_lut, low_texts), (high_lut, high_texts) = each(text_codes, halves, rows=n, min_rows=_SPLIT_VALUES)
+    low_rows = pc.less(values, pivot).to_numpy(zero_copy_only=False)
+    halves = [np.flatnonzero(low_rows), np.flatnonzero(~low_rows)]
+    (low_lut, low_texts), (high_lut, high_texts) = each(lambda rows: stripped_text_codes(values, rows), halves,
+                                                         rows=n, min_rows=_SPLIT_VALUES)
+    del halves
     lut = np.empty(n, dtype=np.int32)
     lut[low_rows] = low_lut
     lut[~low_rows] = np.where(high_lut >= 0, high_lut + len(low_texts), -1)
