@@ -35,8 +35,7 @@ class Engine:
         self._counts = ds.counts
         self._unit_counts = bool(self.n == 0 or (self._counts.min() == 1 and self._counts.max() == 1))
         self._facets = [c for c in ds.facet_columns if c in ds.categorical_columns]
-        self._base_counts: dict[str, np.ndarray] = {}  # facet counts of every row, filled once
-        self._base_row_counts: dict[str, np.ndarray] = {}  # ... and rows per value, where they differ
+        self._base_counts: dict[tuple[str, bool], np.ndarray] = {}  # facet counts of every row (weighted?)
         self._cats = ds.category_lists
         self._masks = RowMasks(ds, self._cats)
         # Facet counts are sums of the count only when a state keeps one part (one measure and area
@@ -166,9 +165,8 @@ class Engine:
                 return _bincount(codes[idx], w, ncat)
             # Most rows kept (a value or two unticked): the whole column's counts less the rows left out.
             out = masks.rows_left_out(own)
-            every = self._base_count(col) if weights is not None or self._weights is None \
-                else self._base_rows(col)
-            return every - _bincount(codes[out], None if weights is None else weights[out], ncat)
+            left_out = _bincount(codes[out], None if weights is None else weights[out], ncat)
+            return self._base_count(col, weighted=weights is not None) - left_out
 
         return dict(zip(self._facets, each(counts, self._facets, self.n)))
 
@@ -199,17 +197,14 @@ class Engine:
             self._base_series[key] = self.series(rows, group_by, stack_by)
         return self._base_series[key]
 
-    def _base_count(self, col: str) -> np.ndarray:
-        """A facet's counts over every row: the same for every state, so computed once."""
-        if col not in self._base_counts:
-            self._base_counts[col] = code_counts(self.ds.codes(col), len(self._cats[col]), self._weights)
-        return self._base_counts[col]
-
-    def _base_rows(self, col: str) -> np.ndarray:
-        """A facet's rows per value over every row (its counts when every count is 1), computed once."""
-        if col not in self._base_row_counts:
-            self._base_row_counts[col] = code_counts(self.ds.codes(col), len(self._cats[col]))
-        return self._base_row_counts[col]
+    def _base_count(self, col: str, weighted: bool = True) -> np.ndarray:
+        """A facet's counts over every row: the same for every state, so computed once. Weighted: sums
+        of the count (rows where every count is 1); else rows."""
+        weights = self._weights if weighted else None
+        key = (col, weights is not None)
+        if key not in self._base_counts:
+            self._base_counts[key] = code_counts(self.ds.codes(col), len(self._cats[col]), weights)
+        return self._base_counts[key]
 
     def _unfiltered_counts(self) -> dict[str, np.ndarray]:
         return {c: self._base_count(c) for c in self._facets}
