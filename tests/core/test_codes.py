@@ -64,3 +64,43 @@ def test_wide_text_codes_are_sorted_stripped_and_merged():
 
     codes, texts = text_codes(pa.array(["b ", "a", "", None, " b"]))
     assert texts.to_pylist() == ["a", "b"] and codes.tolist() == [1, 0, -1, -1, 1]
+
+
+def test_which_codes_are_in_use_and_whether_a_row_is_missing():
+    from youthdrugs_gui.core.codes import codes_in_use
+
+    seen = codes_in_use(np.array([2, 0, 2, -1], dtype=np.int32), 4)
+    assert seen.tolist() == [True, False, True, False, True]
+    assert codes_in_use(np.array([1, 1], dtype=np.int8), 3).tolist() == [False, True, False, False]
+    big = np.arange(100_000, dtype=np.int32)[::-1]  # more rows than are marked at a time
+    assert codes_in_use(big, 100_000)[:-1].all() and not codes_in_use(big, 100_000)[-1]
+
+
+@pytest.mark.parametrize("cats, codes, want_cats, want_rows", [
+    # a column as the readers leave it (clean, sorted, every category used): given back as it is
+    (["A1", "A2", "B7", "C3"], [3, 0, 1, 2, 0], None, ["C3", "A1", "A2", "B7", "A1"]),
+    # a category no row has: dropped
+    (["A1", "A2", "B7", "C3"], [3, 0, 3, 0, 0], ["A1", "C3"], ["C3", "A1", "C3", "A1", "A1"]),
+    # a missing row: 'Not recorded', last
+    (["A1", "A2", "B7", "C3"], [3, 0, 1, 2, -1], ["A1", "A2", "B7", "C3", "Not recorded"],
+     ["C3", "A1", "A2", "B7", "Not recorded"]),
+    # 'Not recorded' written in the file: moved last
+    (["A1", "Not recorded", "Z9", "ZZ"], [0, 1, 2, 3, 1], ["A1", "Z9", "ZZ", "Not recorded"],
+     ["A1", "Not recorded", "Z9", "ZZ", "Not recorded"]),
+    # out of order, and texts to strip and merge
+    (["B7", " A1", "A1", "C3"], [0, 1, 2, 3, 0], ["A1", "B7", "C3"], ["B7", "A1", "A1", "C3", "B7"]),
+])
+def test_a_column_of_many_values_is_made_a_category_once(monkeypatch, cats, codes, want_cats, want_rows):
+    """A column of more values than are put in natural order: one already as the data set keeps it is
+    used without a copy; any other is made so (stripped, merged, sorted, unused values dropped, 'Not
+    recorded' last)."""
+    from youthdrugs_gui.core import categories
+
+    monkeypatch.setattr(categories, "MAX_NATURAL_SORT_VALUES", 3)
+    s = pd.Series(pd.Categorical.from_codes(np.array(codes, dtype=np.int8), categories=cats), name="ref")
+    out = categories.as_category(s, "ref")
+    assert out.astype(str).tolist() == want_rows
+    if want_cats is None:
+        assert out is s
+    else:
+        assert out is not s and list(out.cat.categories) == want_cats

@@ -118,3 +118,45 @@ def test_codes_of_some_rows_follow_those_rows():
     v = stripped_texts(arr)
     codes, texts = stripped_text_codes(v, np.array([0, 1, 2, 4]))
     assert texts.to_pylist() == ["a", "b"] and codes.tolist() == [1, 0, -1, 0]
+
+
+_blocks = st.lists(st.tuples(st.lists(st.one_of(_texts, st.none()), max_size=12), _kinds,
+                             st.integers(0, 3), st.integers(0, 3)), max_size=6)
+
+
+def _block_arrays(blocks) -> list:
+    """Arrow arrays as a reader hands them on: string or large_string, some of them slices."""
+    out = []
+    for values, kind, front, back in blocks:
+        arr = pa.array(values, type=kind)
+        out.append(arr.slice(min(front, len(arr)), max(0, len(arr) - front - back)))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(_blocks)
+def test_blocks_put_end_to_end_hold_every_text_in_order(blocks):
+    parts = _block_arrays(blocks)
+    want = [t for p in parts for t in p.to_pylist()]
+    joined = text_order.joined_texts(parts)
+    assert parts == [] and joined.type == pa.large_string()
+    assert joined.to_pylist() == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(_blocks, st.integers(1, 8))
+def test_blocks_sorted_in_two_parts_give_the_codes_arrow_gives(blocks, split):
+    """The codes and distinct texts of a reader's blocks, sorted in two parts on two cores, are what
+    plain Arrow gives, wherever the middle value falls (a blank, the least or the greatest value)."""
+    from youthdrugs_gui.core.sources import column_codes
+
+    parts = _block_arrays(blocks)
+    want_codes, want_texts = _arrow_text_codes(pa.array([t for p in parts for t in p.to_pylist()],
+                                                        type=pa.large_string()))
+    old = column_codes._SPLIT_VALUES, column_codes._PIVOT_SAMPLE
+    column_codes._SPLIT_VALUES, column_codes._PIVOT_SAMPLE = split, 3
+    try:
+        lut, texts = column_codes.text_codes_of(parts)
+    finally:
+        column_codes._SPLIT_VALUES, column_codes._PIVOT_SAMPLE = old
+    assert lut.tolist() == want_codes and texts.to_pylist() == want_texts

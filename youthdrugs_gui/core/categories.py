@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .codes import categorical_of_texts, cell_text, code_counts, code_width, codes_and_values, gather, text_codes
+from .codes import (categorical_of_texts, cell_text, code_counts, code_width, codes_and_values, codes_in_use, gather,
+                    text_codes)
 from .schema import NOT_RECORDED, Role
 from .text_order import plainly_stripped
 
@@ -79,29 +80,34 @@ def _clean_and_sorted(values) -> bool:
                 and (n == 1 or pc.all(pc.less(values.slice(0, n - 1), values.slice(1))).as_py()))
 
 
-def _as_wide_category(s: pd.Series, codes: np.ndarray, uniques) -> pd.Series:
+def _as_wide_category(s: pd.Series, codes: np.ndarray, uniques, own: bool = False) -> pd.Series:
     """as_category for a column of more than MAX_NATURAL_SORT_VALUES distinct values: the same rules
     (stripped, blanks and missing as 'Not recorded', last; categories no row uses dropped), with the
-    values in plain character order, worked out by Arrow and numpy only."""
-    rows_per = code_counts(codes, len(uniques))
+    values in plain character order, worked out by Arrow and numpy only. `own`: the codes and values are
+    the column's own categorical ones, so a column already so is given back as it is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    in_use = codes_in_use(codes, len(uniques))
+    used = in_use[:-1]
     values = _arrow_texts(uniques)
-    if _clean_and_sorted(values):  # as the importers leave it: nothing to strip, merge or sort again
+    clean = _clean_and_sorted(values)
+    if clean:  # as the importers leave it: nothing to strip, merge or sort again
         lut, texts = np.arange(len(values), dtype=np.int32), values
     else:
         lut, texts = text_codes(values)
     del values
-    used = rows_per > 0
     keep = np.zeros(len(texts), dtype=bool)
     keep[lut[used & (lut >= 0)]] = True
+    at = pc.index(texts, NOT_RECORDED).as_py() if len(texts) else -1
+    if own and clean and at < 0 and not in_use[-1] and keep.all():
+        return s  # every category a row's, in order, none missing: already as it would be made
     if not keep.all():
         newpos = (np.cumsum(keep) - 1).astype(np.int32)
         lut = np.where(lut >= 0, newpos[np.maximum(lut, 0)], -1).astype(np.int32)
         texts = texts.filter(keep)
-    missing = int(rows_per.sum()) < len(codes) or bool((lut[used] < 0).any())
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    at = pc.index(texts, NOT_RECORDED).as_py() if len(texts) else -1
+        at = pc.index(texts, NOT_RECORDED).as_py() if len(texts) else -1
+    missing = bool(in_use[-1]) or bool((lut[used] < 0).any())
     if at >= 0:  # written in the file: moved to the end, where 'Not recorded' always is
         order = np.concatenate([np.arange(at), np.arange(at + 1, len(texts)), [at]])
         newpos = np.empty(len(texts), dtype=np.int32)
@@ -125,7 +131,7 @@ def as_category(s: pd.Series, col: str) -> pd.Series:
     categorical column (or a million-row one) costs milliseconds; categories no row uses are dropped.
     With more than MAX_NATURAL_SORT_VALUES distinct values, by Arrow (see _as_wide_category)."""
     if isinstance(s.dtype, pd.CategoricalDtype) and len(s.cat.categories) > MAX_NATURAL_SORT_VALUES:
-        return _as_wide_category(s, s.array.codes, s.cat.categories)  # (no list of 10M strings)
+        return _as_wide_category(s, s.array.codes, s.cat.categories, own=True)  # (no list of 10M strings)
     codes, uniques = codes_and_values(s)
     if len(uniques) > MAX_NATURAL_SORT_VALUES:
         return _as_wide_category(s, codes, uniques)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import schema
 from .categories import as_category
-from .codes import code_counts
+from .codes import code_counts, codes_in_use
 from .count_checks import checked_counts
 from .errors import LoadError
 from .schema import NOT_RECORDED, Role
@@ -67,7 +67,7 @@ def _typed_column(s: pd.Series, col: str, name: str) -> tuple[pd.Series, Role]:
     if pd.api.types.is_bool_dtype(s.dtype):
         return as_category(s.map({True: "True", False: "False"}), col), Role.CATEGORY
     if isinstance(s.dtype, pd.CategoricalDtype):  # distinct values in use, from the codes (cheap)
-        nunique = int(np.count_nonzero(code_counts(s.array.codes, len(s.cat.categories))))
+        nunique = int(np.count_nonzero(codes_in_use(s.array.codes, len(s.cat.categories))[:-1]))
     else:
         nunique = s.nunique(dropna=True)
     if pd.api.types.is_numeric_dtype(s.dtype) and (nunique > MAX_FACET_VALUES or _has_fractions(s)):

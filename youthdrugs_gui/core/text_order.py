@@ -60,16 +60,21 @@ def sorted_runs(values, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.
 def plainly_stripped(values) -> bool:
     """Whether no text of an Arrow array of strings could lose anything to stripping white space: each
     is empty or begins and ends with a printable ASCII character other than a space (a quick look at
-    two bytes a text; False says nothing either way)."""
-    values = _one_array(values)
-    offsets, reader = _layout(values)
-    starts, ends = offsets[:-1], offsets[1:]
-    filled = starts < ends
-    if not filled.any():
-        return True
-    data = reader.data
-    edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
-    return bool(((edges > 0x20) & (edges < 0x7F)).all())
+    two bytes a text, a block of texts at a time; False says nothing either way)."""
+    offsets, data = _buffers(_one_array(values))
+    for i in range(0, len(offsets) - 1, _BLOCK):
+        starts, ends = offsets[i:i + _BLOCK + 1][:-1], offsets[i + 1:i + _BLOCK + 1]
+        filled = starts < ends
+        if not filled.all():
+            starts, ends = starts[filled], ends[filled]
+        for edge in (data[starts], data[ends - 1]):
+            if not ((edge > 0x20) & (edge < 0x7F)).all():
+                return False
+    return True
+
+
+_BLOCK = 1 << 16
+"""Texts looked at a time by plainly_stripped: its temporaries stay in the processor's cache."""
 
 
 def _one_array(values):
@@ -82,16 +87,57 @@ def _one_array(values):
     return values
 
 
-def _layout(values) -> tuple[np.ndarray, "_Bytes"]:
-    """Where each text starts in the data buffer (and the last ends), and a reader of that buffer."""
+def joined_texts(parts: list):
+    """Arrow arrays of strings (string or large_string) put end to end as one array of large strings,
+    emptying `parts` as each is copied. The new buffers are numpy's, which asks the system for large
+    blocks in large pages: copying ten million texts this way costs a small fraction of the page faults
+    of Arrow's own concatenation (most of its time where memory is slow to hand out)."""
+    import pyarrow as pa
+
+    if not parts or any(p.null_count for p in parts):
+        values = pa.concat_arrays([p.cast(pa.large_string()) for p in parts]) if parts \
+            else pa.array([], type=pa.large_string())
+        parts.clear()
+        return values
+    n = sum(len(p) for p in parts)
+    total = 0
+    for p in parts:
+        offsets, _ = _buffers(_one_array(p))
+        total += int(offsets[-1]) - int(offsets[0])
+    new_offsets = np.empty(n + 1, dtype=np.int64)
+    new_offsets[0] = 0
+    data = np.empty(total, dtype=np.uint8)
+    row = at = 0
+    parts.reverse()  # (each taken off the end, and let go once copied)
+    while parts:
+        offsets, buf = _buffers(_one_array(parts.pop()))
+        first, k = int(offsets[0]), len(offsets) - 1
+        size = int(offsets[-1]) - first
+        data[at:at + size] = buf[first:first + size]
+        out = new_offsets[row + 1:row + 1 + k]
+        out[:] = offsets[1:]
+        out += at - first
+        row, at = row + k, at + size
+    return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(new_offsets), pa.py_buffer(data)])
+
+
+def _buffers(values) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets of an Arrow array of strings (n + 1 of them, in the array's own width) and its data
+    buffer, as numpy views without a copy."""
     import pyarrow as pa
 
     n = len(values)
     _, offsets_buf, data_buf = values.buffers()
     width = np.int64 if pa.types.is_large_string(values.type) else np.int32
     offsets = np.frombuffer(offsets_buf, dtype=width, count=values.offset + n + 1)[values.offset:]
-    offsets = offsets.astype(np.int64, copy=False)
     data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
+def _layout(values) -> tuple[np.ndarray, "_Bytes"]:
+    """Where each text starts in the data buffer (and the last ends), and a reader of that buffer."""
+    offsets, data = _buffers(values)
+    offsets = offsets.astype(np.int64, copy=False)
     return offsets, _Bytes(data[:offsets[-1]])
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codes import (as_text, categorical_of_texts, cell_text, code_width, stripped_text_codes, stripped_texts,
-                     text_codes)
+from ..codes import (as_text, categorical_of_texts, cell_text, code_width, distinct_runs, distinct_texts,
+                     stripped_text_codes, stripped_texts, text_codes)
+from ..text_order import joined_texts
 from ..parallel import cores, each
 from . import limits
 from ._common import Ticker
@@ -150,28 +151,27 @@ def text_codes_of(parts: list) -> tuple[np.ndarray, object]:
     """codes.text_codes of Arrow arrays of strings put end to end, emptying `parts` so that each array
     goes once it is copied. Many values are sorted in two parts at once (one a core): those below a
     middle value, and the rest; each part's distinct texts are all below the other's, so the two lists
-    put end to end are the sorted list of the whole."""
+    put end to end are the sorted list of the whole, taken out of the values in one go."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = pa.concat_arrays([d.cast(pa.large_string()) for d in parts]) if parts \
-        else pa.array([], type=pa.large_string())
-    parts.clear()
-    values = stripped_texts(values)  # (before the split: equal texts fall in one part)
+    values = stripped_texts(joined_texts(parts))  # (stripped before the split: equal texts fall in one part)
     n = len(values)
     if n < _SPLIT_VALUES or cores() < 2:
         return stripped_text_codes(values)
     sample = values.take(pa.array(np.linspace(0, n - 1, _PIVOT_SAMPLE).astype(np.int64)))
     pivot = sample.take(pc.array_sort_indices(sample))[_PIVOT_SAMPLE // 2]
-    low_rows = pc.less(values, pivot).to_numpy(zero_copy_only=False)
-    halves = [np.flatnonzero(low_rows), np.flatnonzero(~low_rows)]
-    (low_lut, low_texts), (high_lut, high_texts) = each(lambda rows: stripped_text_codes(values, rows), halves,
-                                                         rows=n, min_rows=_SPLIT_VALUES)
-    del halves
+    low = pc.less(values, pivot).to_numpy(zero_copy_only=False)
+    halves = [np.flatnonzero(low), np.flatnonzero(~low)]
+    del low
+    (low_lut, low_firsts), (high_lut, high_firsts) = each(lambda rows: distinct_runs(values, rows), halves,
+                                                           rows=n, min_rows=_SPLIT_VALUES)
     lut = np.empty(n, dtype=np.int32)
-    lut[low_rows] = low_lut
-    lut[~low_rows] = np.where(high_lut >= 0, high_lut + len(low_texts), -1)
-    return lut, pa.concat_arrays([low_texts, high_texts])
+    lut[halves[0]] = low_lut
+    high_lut += len(low_firsts)
+    lut[halves[1]] = high_lut
+    del halves, low_lut, high_lut
+    return distinct_texts(values, lut, np.concatenate([low_firsts, high_firsts]))
 
 
 def wide_text(s: pd.Series) -> pd.Series:
