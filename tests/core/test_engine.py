@@ -214,6 +214,17 @@ def test_sort_is_stable_and_keeps_not_recorded_last():
     assert list(eng.sort_rows(rows, "count", descending=True)) == [4, 3, 2, 1, 0]
 
 
+def test_orders_let_go_to_make_room_are_sorted_again_alike():
+    """While another file opens, the orders kept for sorting are let go; the next sort is the same."""
+    eng = Engine(Dataset.from_frame(_frame(400, 3), name="t"))
+    rows = np.arange(400)
+    first = eng.sort_rows(rows, "force", descending=True).copy()
+    assert eng._sorting.kept == [("force", True)]
+    eng.make_room()
+    assert eng._sorting.kept == []
+    assert np.array_equal(eng.sort_rows(rows, "force", descending=True), first)
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 10_000), fraction=st.sampled_from([0.02, 0.3, 0.9, 1.0]),
        column=st.sampled_from(["force", "age", "count", "Object of search"]), descending=st.booleans())

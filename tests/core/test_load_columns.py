@@ -110,3 +110,28 @@ def test_a_parquet_file_loads_as_the_same_table_written_as_csv(tmp_path):
         if isinstance(a.frame[col].dtype, pd.CategoricalDtype):
             assert list(a.frame[col].cat.categories) == list(b.frame[col].cat.categories), col
         assert a.frame[col].astype(str).tolist() == b.frame[col].astype(str).tolist(), col
+
+
+def test_a_count_of_one_on_every_row_is_held_as_one_number(tmp_path):
+    """A file of one row per offence (every count 1, or no count column at all) keeps no count per row,
+    yet filters, totals and exports read 1 on each row; any other counts are kept as they are."""
+    from youthdrugs_gui.core.dataset import Dataset
+    from youthdrugs_gui.core.engine import Engine
+    from youthdrugs_gui.core.filter_state import FilterState
+
+    frame = pd.DataFrame({"force": ["Kent", "Essex", "Kent"] * 1000, "count": [1] * 3000})
+    for ds in (Dataset.from_frame(frame, name="t"), Dataset.from_frame(frame.drop(columns="count"), name="t")):
+        held = ds.frame["count"].to_numpy()
+        assert held.strides == (0,) and not held.flags.writeable
+        assert ds.counts.tolist() == [1] * 3000
+        r = Engine(ds).apply(FilterState().with_values("force", ["Kent"]))
+        cats = ds.categories("force")
+        assert r.n_rows == 2000 and sum(r.totals.values()) == 2000
+        assert dict(zip(cats, r.facet_counts["force"].tolist())) == {"Essex": 1000, "Kent": 2000}
+        assert ds.frame.iloc[[0, 1]]["count"].tolist() == [1, 1]
+    mixed = Dataset.from_frame(frame.assign(count=[1, 2, 1] * 1000), name="t")
+    assert mixed.frame["count"].to_numpy().strides != (0,) and int(mixed.counts.sum()) == 4000
+    path = tmp_path / "one-a-row.csv"
+    frame.to_csv(path, index=False)
+    loaded = load_files(path)
+    assert loaded.frame["count"].to_numpy().strides == (0,) and int(loaded.counts.sum()) == 3000

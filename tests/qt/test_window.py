@@ -310,6 +310,22 @@ def test_failed_load_shows_message_and_keeps_the_data(win, qtbot, tmp_path):
     box.close()
 
 
+def test_opening_a_file_lets_go_of_sort_orders_and_keeps_the_table(win, qtbot, tmp_path):
+    """While a file opens, the sorted orders kept for the data shown are let go (the memory goes to the
+    new file); the table shown stays as it is, in its order."""
+    win.controller.sort_by("age", descending=True)
+    _settle(win)
+    assert win.controller.engine._sorting.kept
+    shown = [win.table.model().index(r, 0).data() for r in range(5)]
+    bad = tmp_path / "broken.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    win.open_files([str(bad)])
+    assert win.controller.engine._sorting.kept == []
+    assert [win.table.model().index(r, 0).data() for r in range(5)] == shown
+    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "error_dialog") is not None, timeout=10000)
+    win.findChild(QMessageBox, "error_dialog").close()
+
+
 def test_open_real_files_on_a_worker_thread(win, qtbot, shared_raw):
     files = sorted(str(p) for p in (shared_raw / "police-uk-stop-search").glob("*.csv"))
     win.open_files(files)

@@ -58,6 +58,11 @@ class Engine:
         _ = self.ds.coverage
         return self
 
+    def make_room(self) -> None:
+        """Let go of the orders of every row kept for sorting (8 bytes a row each, sorted again when next
+        needed): while another file is opened beside this data, the memory goes to the new file."""
+        self._sorting.forget()
+
     @property
     def all_rows(self) -> np.ndarray:
         """Every row index, made once and read-only (the result of an empty filter)."""

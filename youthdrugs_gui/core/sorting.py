@@ -29,6 +29,11 @@ class RowOrder:
         with self._lock:
             return list(self._orders)
 
+    def forget(self) -> None:
+        """Let go of the orders kept (they are sorted again when next needed)."""
+        with self._lock:
+            self._orders.clear()
+
     def sort(self, rows: np.ndarray, column: str, descending: bool = False) -> np.ndarray:
         """Rows (ascending, each once) reordered by the column."""
         n = self.ds.n_rows

@@ -124,6 +124,12 @@ class Controller(QObject):
         self.refresh()
         return notes
 
+    def make_room(self) -> None:
+        """Another file is being opened: let go of what the engine can work out again (the data shown
+        stays as it is)."""
+        if self.engine is not None:
+            self.engine.make_room()
+
     # ---- gestures ------------------------------------------------------------------------------
     def _change(self, new: FilterState, gesture: str = "") -> None:
         """Make `new` the state in force; changes of one `gesture` in quick succession are one undo step."""

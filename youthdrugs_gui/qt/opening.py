@@ -97,6 +97,7 @@ class Opener(QObject):
         self._pending_view = view
         self._pending_options = {k: v for k, v in options.items() if v is not None}
         self.window.statusBar().showMessage(f"Opening {', '.join(Path(p).name for p in paths)}…")
+        self.window.controller.make_room()
         self.loader.load(paths, **options)
 
     def open_dialog(self) -> None:
