@@ -128,7 +128,7 @@ def measure_real_windows(args, result: dict, runs: int) -> None:
             log(f"[{n:,}] the real window: File > Open of the CSV without and with a reference per row, "
                 f"a search for one ...")
             figures = _window_child(["--child", "distinct", "--size", str(n), "--csv", str(csv_path),
-                                     "--file", str(wide)], env, 3600)
+                                     "--file", str(wide)] + (["--quick"] if args.quick else []), env, 3600)
             run["notes"] += figures.pop("notes", [])
             figures.pop("rows", None)
             run.update(figures)

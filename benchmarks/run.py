@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         result.update(measure_startup(startup_runs))
         for n in sizes:
             result["runs"].append(measure_size(args, n, sub_runs))
-    measure_real_windows(args, result, 1 if args.quick else 3)
+    measure_real_windows(args, result, 1 if args.quick else 5)
     result["targets"] = verdicts(result)
     result["elapsed_s"] = time.perf_counter() - t_start
     print_table(result)
