@@ -160,3 +160,18 @@ def test_blocks_sorted_in_two_parts_give_the_codes_arrow_gives(blocks, split):
     finally:
         column_codes._SPLIT_VALUES, column_codes._PIVOT_SAMPLE = old
     assert lut.tolist() == want_codes and texts.to_pylist() == want_texts
+
+
+@pytest.mark.parametrize("width", [np.int32, np.int64])
+def test_places_in_either_width_give_arrows_order(monkeypatch, width):
+    """Places are kept in 32 bits where the texts' bytes allow (under 2 GB) and in 64 bits past that;
+    both give Arrow's order."""
+    monkeypatch.setattr(text_order, "_place_type", lambda size: width)
+    rng = np.random.default_rng(8)
+    values = [f"YJ-{k}" for k in rng.integers(0, 5000, 3000)] + ["", "a", "a\x00", "ab"] * 50
+    arr = pa.array(values, type=pa.large_string())
+    order, repeat = sorted_runs(arr)
+    want_order, want_repeat = _arrow_runs(arr)
+    assert order.tolist() == want_order.tolist() and repeat.tolist() == want_repeat
+    rows = np.flatnonzero(rng.random(len(values)) < 0.5)
+    assert sorted_runs(arr, rows)[0].tolist() == _arrow_runs(arr.take(pa.array(rows)))[0].tolist()

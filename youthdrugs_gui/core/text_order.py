@@ -43,12 +43,14 @@ def sorted_runs(values, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.
     if values.null_count:
         raise ValueError("texts to sort must not be missing")
     offsets, reader = _layout(values)
+    places = _place_type(offsets[-1])  # (32 bits where they fit: half the memory to fill and read)
     if rows is None:
-        starts, lengths = offsets[:-1].copy(), np.diff(offsets)  # (the sort moves them on in place)
+        starts, lengths = offsets[:-1].astype(places), np.diff(offsets).astype(np.int32)  # (moved on in place)
     else:
         rows = np.asarray(rows, dtype=np.intp)
-        starts, lengths = offsets[rows], offsets[rows + 1]
+        starts, lengths = offsets[rows].astype(places, copy=False), offsets[rows + 1]
         lengths -= starts
+        lengths = lengths.astype(np.int32, copy=False)
     n = len(starts)
     order = np.arange(n, dtype=np.intp)
     repeat = np.zeros(n, dtype=bool)
@@ -168,6 +170,11 @@ class _Bytes:
         return key
 
 
+def _place_type(size: int) -> type:
+    """The integer type for places in a data buffer of `size` bytes (and a few bytes past its end)."""
+    return np.int32 if int(size) < (1 << 31) - 64 else np.int64
+
+
 def _bits(x: int) -> int:
     """Bits that hold every number from 0 to x."""
     return int(x).bit_length()
@@ -188,7 +195,7 @@ def _fields(free: int, shortest: int) -> tuple[int, int]:
 
 def _leading_equal_bytes(diff: np.ndarray) -> np.ndarray:
     """Leading zero bytes of each 64-bit number (8 for zero)."""
-    out = np.full(len(diff), 8, dtype=np.int64)
+    out = np.full(len(diff), 8, dtype=np.int32)
     for j in range(8):
         out -= diff >= np.uint64(_BIG_BYTES[j])
     return out
@@ -210,8 +217,8 @@ class _Sorter:
     def __init__(self, order, repeat, starts, lengths, reader: _Bytes) -> None:
         self.order, self.repeat, self.reader = order, repeat, reader
         n = len(order)
-        self.place = np.arange(n, dtype=np.intp)
-        self.group = np.zeros(n, dtype=np.intp)
+        self.place = np.arange(n, dtype=_place_type(n))
+        self.group = np.zeros(n, dtype=self.place.dtype)
         self.at, self.rest = starts, lengths
 
     def run(self, values, rows: np.ndarray | None) -> None:
@@ -258,7 +265,8 @@ class _Sorter:
             self.at, self.rest = np.where(keep, at + 8, 0), np.where(keep, rest - 8, 0)
             begins[cut], keep[cut], self.at[cut], self.rest[cut] = part
         self.place = self.place[keep]
-        self.group = np.cumsum(begins[keep]) - 1
+        self.group = np.cumsum(begins[keep], dtype=self.place.dtype)
+        self.group -= 1
         self.at, self.rest = self.at[keep], self.rest[keep]
         return True
 
@@ -279,7 +287,7 @@ class _Sorter:
             packed >>= np.uint64(64 - 8 * k)
         if count_bits:
             packed <<= np.uint64(count_bits)
-            packed |= np.minimum(rest, k + 1).view(np.uint64)  # (rest is never negative)
+            packed |= np.minimum(rest, k + 1).astype(np.uint64)  # (rest is never negative)
         packed <<= np.uint64(place_bits)
         inner = np.arange(m, dtype=np.uint64)
         if group_bits:
