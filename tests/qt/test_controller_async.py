@@ -188,8 +188,15 @@ def test_the_window_says_it_is_updating_only_when_a_change_takes_a_while(qtbot, 
     ds = _ds()
     eng = SlowEngine(ds)
     eng.delay = 0.4
+    w.show()
+    qtbot.waitExposed(w)
     w.show_dataset(ds, engine=eng)
+    qtbot.wait(20)
+    assert not w.updating.isVisibleTo(w)
+    bar = w.filters_text.parentWidget()
+    width = bar.width()
     qtbot.waitUntil(lambda: w.updating.isVisibleTo(w), timeout=3000)
+    assert bar.width() == width  # its room was kept: the words beside it are not laid out again
     _idle(qtbot, w.controller)
     qtbot.waitUntil(lambda: not w.updating.isVisibleTo(w), timeout=3000)
     assert w.summary.text().startswith("Showing 2,000 of 2,000 rows")

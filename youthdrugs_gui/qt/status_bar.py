@@ -49,7 +49,7 @@ class StatusArea(QStatusBar):
         self.addWidget(self.summary)
         self.addWidget(_FixedSizeHolder(self.filters_text), 1)
         self.addPermanentWidget(self.busy)
-        self.addPermanentWidget(self.updating)
+        self.addPermanentWidget(_ReservedSpace(self.updating))
 
     def _loading_box(self, cancel: Callable[[], None]) -> QWidget:
         """The progress bar and Cancel, shown while files are read."""
@@ -130,6 +130,19 @@ class _FixedSizeHolder(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         self.label.setFixedSize(self.size())
         super().resizeEvent(event)
+
+
+class _ReservedSpace(QWidget):
+    """Keeps a label's room in the bar while the label is hidden, so that showing or hiding it (the
+    "Updating…" sign, on a change that takes a while) lays out and repaints nothing else."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__()
+        label.setParent(self)
+        label.move(0, 0)
+        size = label.sizeHint()
+        label.setFixedSize(size)
+        self.setFixedSize(size)
 
 
 def _synthetic_badge() -> QLabel:
