@@ -101,14 +101,20 @@ def test_sort_by_header_keeps_sort_across_filter_changes(ds, qtbot):
     assert [m.data(m.index(r, col["financial_year"])) for r in range(3)] == ["2020-21", "2019-20", "2021-22"]
 
 
-def test_a_header_click_asks_for_the_order_and_turns_it_round_on_a_second_click(ds, qtbot):
-    m, _ = _model(ds)
+def _shown_view(qtbot, model, width: int, height: int) -> TableView:
+    """A table view of the model, shown on screen at this size."""
     view = TableView()
     qtbot.addWidget(view)
-    view.setModel(m)
-    view.resize(1600, 300)
+    view.setModel(model)
+    view.resize(width, height)
     view.show()
     qtbot.waitExposed(view)
+    return view
+
+
+def test_a_header_click_asks_for_the_order_and_turns_it_round_on_a_second_click(ds, qtbot):
+    m, _ = _model(ds)
+    view = _shown_view(qtbot, m, 1600, 300)
     asked = []
     view.sort_requested.connect(lambda column, descending: asked.append((column, descending)))
     before = list(m.rows)
@@ -199,12 +205,7 @@ def test_row_numbers_fit_the_longest_and_a_click_asks_for_few_labels(qtbot):
     eng = Engine(ds)
     m = _CountedLabels()
     m.set_dataset(ds)
-    view = TableView()
-    qtbot.addWidget(view)
-    view.setModel(m)
-    view.resize(500, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown_view(qtbot, m, 500, 300)
     m.set_rows(eng.apply(FilterState()).rows)
     view.lay_out_rows()
     numbers = view.verticalHeader()

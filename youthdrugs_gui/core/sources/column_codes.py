@@ -8,8 +8,8 @@ import pandas as pd
 
 from ..codes import (as_text, categorical_of_texts, cell_text, code_width, distinct_runs, distinct_texts,
                      stripped_text_codes, stripped_texts, text_codes)
-from ..text_order import joined_texts
 from ..parallel import cores, each
+from ..text_order import joined_texts
 from . import limits
 from ._common import Ticker
 
